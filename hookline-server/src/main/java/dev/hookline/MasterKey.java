@@ -1,0 +1,56 @@
+package dev.hookline;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * The key that seals secrets at rest: {@code HOOKLINE_MASTER_KEY} (32 bytes as base64 or hex), or
+ * else a key file generated in the data directory, readable by its owner alone.
+ */
+final class MasterKey {
+    static final String FILE = "master.key";
+
+    private MasterKey() {}
+
+    static byte[] load(String configured, Path dataDir) throws IOException {
+        if (configured != null) {
+            return decode(configured.trim());
+        }
+        Path file = dataDir.resolve(FILE);
+        if (Files.exists(file)) {
+            return decode(Files.readString(file).trim());
+        }
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap((Base64.getEncoder().encodeToString(key) + "\n").getBytes()));
+            ch.force(true);
+        }
+        return key;
+    }
+
+    private static byte[] decode(String value) {
+        byte[] key;
+        if (value.matches("[0-9a-fA-F]{64}")) {
+            key = HexFormat.of().parseHex(value);
+        } else {
+            try {
+                key = Base64.getDecoder().decode(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("HOOKLINE_MASTER_KEY must be 32 bytes as base64 or 64 hex digits");
+            }
+        }
+        if (key.length != 32) {
+            throw new IllegalArgumentException("HOOKLINE_MASTER_KEY must be 32 bytes (got " + key.length + ")");
+        }
+        return key;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.hookline;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Everything the server is configured with. The environment names are a contract (DESIGN.md):
+ * {@code HOOKLINE_PORT}, {@code HOOKLINE_DATA_DIR}, {@code HOOKLINE_DATABASE_URL},
+ * {@code HOOKLINE_API_KEY}, {@code HOOKLINE_MASTER_KEY}, {@code HOOKLINE_ALLOW_PRIVATE_TARGETS}.
+ */
+public record Settings(
+        String host,
+        int port,
+        Path dataDir,
+        String databaseUrl,
+        String apiKey,
+        String masterKey,
+        boolean allowPrivateTargets,
+        int maxInFlight) {
+
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_MAX_IN_FLIGHT = 1_000;
+
+    public static Settings fromEnvironment(Map<String, String> env) {
+        return new Settings(
+                env.getOrDefault("HOOKLINE_HOST", "0.0.0.0"),
+                parsePort(env.get("HOOKLINE_PORT")),
+                Path.of(env.getOrDefault("HOOKLINE_DATA_DIR", "./data")),
+                blankToNull(env.get("HOOKLINE_DATABASE_URL")),
+                blankToNull(env.get("HOOKLINE_API_KEY")),
+                blankToNull(env.get("HOOKLINE_MASTER_KEY")),
+                parseBoolean("HOOKLINE_ALLOW_PRIVATE_TARGETS", env.get("HOOKLINE_ALLOW_PRIVATE_TARGETS")),
+                DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    public Settings withPort(int port) {
+        return new Settings(host, port, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, maxInFlight);
+    }
+
+    public Settings withDataDir(Path dir) {
+        return new Settings(host, port, dir, databaseUrl, apiKey, masterKey, allowPrivateTargets, maxInFlight);
+    }
+
+    public Settings withDatabaseUrl(String url) {
+        return new Settings(host, port, dataDir, url, apiKey, masterKey, allowPrivateTargets, maxInFlight);
+    }
+
+    public Settings withAllowPrivateTargets(boolean allow) {
+        return new Settings(host, port, dataDir, databaseUrl, apiKey, masterKey, allow, maxInFlight);
+    }
+
+    private static int parsePort(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_PORT;
+        }
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("HOOKLINE_PORT must be a port number from 0 to 65535, got '" + value + "'");
+        }
+    }
+
+    private static boolean parseBoolean(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
+        };
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.hookline.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.core.Failure;
+import dev.hookline.core.Fields;
+import dev.hookline.outbound.AppStore;
+import io.helidon.http.Method;
+import java.util.Set;
+
+/** {@code /v1/api-keys}: root-only management of API keys, each optionally scoped to one app. */
+final class ApiKeyRoutes {
+    private final ApiKeys keys;
+    private final AppStore apps;
+
+    ApiKeyRoutes(ApiKeys keys, AppStore apps) {
+        this.keys = keys;
+        this.apps = apps;
+    }
+
+    void register(Router r) {
+        r.route(Method.POST, "/v1/api-keys", this::create)
+                .route(Method.GET, "/v1/api-keys", call -> {
+                    call.requireRoot();
+                    return Reply.page(keys.list(call.page()), ApiKeyRoutes::view);
+                })
+                .route(Method.DELETE, "/v1/api-keys/{id}", call -> {
+                    call.requireRoot();
+                    keys.revoke(call.param("id"));
+                    return Reply.noContent();
+                });
+    }
+
+    private Reply create(Call call) {
+        call.requireRoot();
+        Fields f = call.fields().allowOnly(Set.of("name", "app"));
+        String name = f.requiredString("name");
+        if (name.isBlank() || name.length() > 200) {
+            throw new Failure.Invalid("name", "must be 1 to 200 characters");
+        }
+        String app = f.string("app");
+        String appId = app == null ? null : apps.get(app).id();
+        ApiKeys.Created created = keys.create(name, appId);
+        ObjectNode out = view(created.key());
+        out.put("key", created.secret());
+        return Reply.created(out);
+    }
+
+    static ObjectNode view(ApiKeys.ApiKey key) {
+        ObjectNode out = Json.object();
+        out.put("id", key.id());
+        out.put("name", key.name());
+        out.put("app_id", key.appId());
+        out.put("key_prefix", key.keyPrefix());
+        Json.putTime(out, "created_at", key.createdAt());
+        return out;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.hookline.api;
+
+import dev.hookline.core.Failure;
+import dev.hookline.core.Ids;
+import dev.hookline.core.Page;
+import dev.hookline.core.PageRequest;
+import dev.hookline.store.Database;
+import dev.hookline.store.Sql;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * API keys: {@code hk_} and 43 characters (256 random bits), shown once and stored only as their
+ * SHA-256. A key's high entropy makes a fast hash the right one (nothing to brute-force), and
+ * lookup by hash means the secret itself is never compared byte by byte in a way that leaks time.
+ *
+ * <p>The root key is either {@code HOOKLINE_API_KEY} or, when that is unset, one generated on first
+ * start, printed once and stored hashed in the {@code meta} table.
+ */
+final class ApiKeys {
+    static final String PREFIX = "hk_";
+    private static final String ROOT_HASH = "root_key_sha256";
+    private static final long CACHE_MILLIS = 10_000;
+
+    record ApiKey(String id, String name, String appId, String keyPrefix, long createdAt) {}
+
+    private record Cached(Principal principal, long until) {}
+
+    private final Database db;
+    private final Clock clock;
+    private final byte[] configuredRootHash;
+    private volatile byte[] storedRootHash;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    ApiKeys(Database db, Clock clock, String configuredRootKey) {
+        this.db = db;
+        this.clock = clock;
+        this.configuredRootHash = configuredRootKey == null ? null : sha256(configuredRootKey);
+        this.storedRootHash = db.read(c -> Sql.one(c, "SELECT value FROM meta WHERE name = ?", rs -> rs.getString(1), ROOT_HASH))
+                .map(HexFormat.of()::parseHex).orElse(null);
+    }
+
+    /**
+     * On first start without {@code HOOKLINE_API_KEY}: makes the root key, stores its hash and
+     * returns it (for the caller to print once). Otherwise empty.
+     */
+    Optional<String> generateRootKeyIfNone() {
+        if (configuredRootHash != null || storedRootHash != null) {
+            return Optional.empty();
+        }
+        String key = PREFIX + Ids.token(32);
+        byte[] hash = sha256(key);
+        db.write(c -> Sql.update(c, "INSERT INTO meta (name, value) VALUES (?, ?)", ROOT_HASH, HexFormat.of().formatHex(hash)));
+        storedRootHash = hash;
+        return Optional.of(key);
+    }
+
+    /** The caller behind an {@code Authorization: Bearer …} value, or empty when it is not a live key. */
+    Optional<Principal> authenticate(String bearer) {
+        if (bearer == null || bearer.isEmpty() || bearer.length() > 200) {
+            return Optional.empty();
+        }
+        byte[] hash = sha256(bearer);
+        if ((configuredRootHash != null && MessageDigest.isEqual(hash, configuredRootHash))
+                || (storedRootHash != null && MessageDigest.isEqual(hash, storedRootHash))) {
+            return Optional.of(new Principal("root", null));
+        }
+        String hex = HexFormat.of().formatHex(hash);
+        long now = clock.millis();
+        Cached cached = cache.get(hex);
+        if (cached != null && cached.until > now) {
+            return Optional.ofNullable(cached.principal);
+        }
+        Principal principal = db.read(c -> Sql.one(c, "SELECT id, app_id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
+                rs -> new Principal(rs.getString("id"), rs.getString("app_id")), hex)).orElse(null);
+        cache.put(hex, new Cached(principal, now + CACHE_MILLIS));
+        return Optional.ofNullable(principal);
+    }
+
+    record Created(ApiKey key, String secret) {}
+
+    Created create(String name, String appId) {
+        String secret = PREFIX + Ids.token(32);
+        long now = clock.millis();
+        ApiKey key = new ApiKey(Ids.next("key"), name, appId, secret.substring(0, PREFIX.length() + 6), now);
+        db.write(c -> Sql.update(c, "INSERT INTO api_keys (id, name, app_id, key_hash, key_prefix, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                key.id(), name, appId, HexFormat.of().formatHex(sha256(secret)), key.keyPrefix(), now));
+        return new Created(key, secret);
+    }
+
+    Page<ApiKey> list(PageRequest page) {
+        return db.read(c -> Page.of(Sql.list(c, "SELECT * FROM api_keys WHERE revoked_at IS NULL AND id > ? ORDER BY id LIMIT ?",
+                ApiKeys::row, page.afterOrStart(), page.limit() + 1), page.limit(), ApiKey::id));
+    }
+
+    void revoke(String id) {
+        int n = db.write(c -> Sql.update(c, "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", clock.millis(), id));
+        if (n == 0) {
+            throw new Failure.NotFound("api key", id);
+        }
+        cache.values().removeIf(cached -> cached.principal != null && cached.principal.keyId().equals(id));
+    }
+
+    private static ApiKey row(ResultSet rs) throws SQLException {
+        return new ApiKey(rs.getString("id"), rs.getString("name"), rs.getString("app_id"), rs.getString("key_prefix"),
+                rs.getLong("created_at"));
+    }
+
+    static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.hookline.api;
+
+import dev.hookline.delivery.DeliveryQueue;
+import dev.hookline.outbound.AppStore;
+import dev.hookline.outbound.EndpointStore;
+import dev.hookline.outbound.EventTypeStore;
+import dev.hookline.outbound.MessageStore;
+import dev.hookline.ops.Metrics;
+import dev.hookline.store.Database;
+import io.helidon.http.Method;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The HTTP face of Hookline: every route, on one Helidon server. */
+public final class ApiServer implements AutoCloseable {
+    private final WebServer server;
+    private final ApiKeys keys;
+
+    public ApiServer(String host, int port, Database db, Clock clock, String rootKey, AppStore apps, EndpointStore endpoints,
+                     MessageStore messages, EventTypeStore eventTypes, DeliveryQueue queue, Metrics metrics, Runnable newWork) {
+        this.keys = new ApiKeys(db, clock, rootKey);
+        HttpRouting.Builder routing = HttpRouting.builder();
+        Router router = new Router(routing, keys);
+        AppAccess access = new AppAccess(apps);
+
+        router.open(Method.GET, "/health", call -> {
+            var out = Json.object();
+            out.put("status", "ok");
+            return Reply.ok(out);
+        });
+        routing.get("/metrics", (req, res) -> {
+            res.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            res.send(metrics.scrape());
+        });
+        new ApiKeyRoutes(keys, apps).register(router);
+        new EventTypeRoutes(eventTypes).register(router);
+        new AppRoutes(apps, access).register(router);
+        new EndpointRoutes(endpoints, messages, queue, access, clock).register(router);
+        new MessageRoutes(messages, endpoints, queue, access, clock, newWork).register(router);
+        routing.any((req, res) -> Router.respond(res, Reply.error(404, "not_found",
+                "no route for " + req.prologue().method().text() + " " + req.path().path())));
+
+        this.server = WebServer.builder()
+                .host(host)
+                .port(port)
+                .shutdownHook(false)
+                .maxPayloadSize(16L * 1024 * 1024)
+                .shutdownGracePeriod(Duration.ofSeconds(5))
+                .routing(routing)
+                .build();
+    }
+
+    /** On first start without a configured key: the generated root key, to print once. */
+    public Optional<String> generateRootKeyIfNone() {
+        return keys.generateRootKeyIfNone();
+    }
+
+    public ApiServer start() {
+        server.start();
+        return this;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.hookline.api;
+
+import dev.hookline.core.Failure;
+import dev.hookline.core.Fields;
+import dev.hookline.core.PageRequest;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+
+/** One API request as a handler sees it: who calls, the path and query, and the body. */
+final class Call {
+    /** The largest request body the management API reads. */
+    static final int MAX_BODY_BYTES = 1024 * 1024;
+
+    private final ServerRequest request;
+    private final Principal principal;
+    private byte[] body;
+
+    Call(ServerRequest request, Principal principal) {
+        this.request = request;
+        this.principal = principal;
+    }
+
+    Principal principal() {
+        return principal;
+    }
+
+    ServerRequest request() {
+        return request;
+    }
+
+    void requireRoot() {
+        if (!principal.isRoot()) {
+            throw new Failure.Forbidden("this call needs a root API key; the key in use is scoped to one app");
+        }
+    }
+
+    String param(String name) {
+        return request.path().pathParameters().get(name);
+    }
+
+    String query(String name) {
+        var q = request.query();
+        return q.contains(name) ? q.get(name) : null;
+    }
+
+    PageRequest page() {
+        String limit = query("limit");
+        int n = PageRequest.DEFAULT_LIMIT;
+        if (limit != null) {
+            try {
+                n = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                throw new Failure.Invalid("limit", "must be a whole number");
+            }
+        }
+        String after = query("after");
+        return new PageRequest(n, after == null || after.isEmpty() ? null : after);
+    }
+
+    /** The raw body, at most {@link #MAX_BODY_BYTES} (413 beyond). */
+    byte[] bytes() {
+        if (body == null) {
+            body = readBody(request, MAX_BODY_BYTES);
+        }
+        return body;
+    }
+
+    /** The body as a JSON object, or an empty object when there is no body. */
+    Fields fields() {
+        byte[] raw = bytes();
+        if (raw.length == 0) {
+            return Fields.of(Json.object());
+        }
+        requireJsonContentType(request);
+        var node = Json.parse(raw);
+        if (!node.isObject()) {
+            throw new Json.BadRequest("invalid_json", "the request body must be a JSON object");
+        }
+        return Fields.of(node);
+    }
+
+    static void requireJsonContentType(ServerRequest request) {
+        String type = request.headers().value(HeaderNames.CONTENT_TYPE).orElse("");
+        String media = type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!media.equals("application/json") && !media.endsWith("+json")) {
+            throw new Json.BadRequest(415, "unsupported_media_type",
+                    "send the body as Content-Type: application/json" + (type.isEmpty() ? "" : " (got '" + type + "')"));
+        }
+    }
+
+    static byte[] readBody(ServerRequest request, int limit) {
+        long declared = request.headers().contentLength().orElse(-1L);
+        if (declared > limit) {
+            throw tooLarge(limit);
+        }
+        if (!request.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = request.content().inputStream()) {
+            byte[] bytes = in.readNBytes(limit + 1);
+            if (bytes.length > limit) {
+                throw tooLarge(limit);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new Json.BadRequest("unreadable_body", "the request body could not be read");
+        }
+    }
+
+    private static Json.BadRequest tooLarge(int limit) {
+        return new Json.BadRequest(413, "payload_too_large", "the request body is larger than " + limit + " bytes");
+    }
+}

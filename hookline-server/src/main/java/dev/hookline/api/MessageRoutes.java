@@ -1,0 +1,183 @@
+package dev.hookline.api;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.core.Failure;
+import dev.hookline.core.Fields;
+import dev.hookline.delivery.Attempt;
+import dev.hookline.delivery.DeliveryQueue;
+import dev.hookline.outbound.App;
+import dev.hookline.outbound.DeliveryState;
+import dev.hookline.outbound.Endpoint;
+import dev.hookline.outbound.EndpointStore;
+import dev.hookline.outbound.EventTypeStore;
+import dev.hookline.outbound.Message;
+import dev.hookline.outbound.MessageStore;
+import dev.hookline.outbound.NewMessage;
+import io.helidon.http.Method;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/** {@code /v1/apps/{app}/messages}: ingest with fan-out, the message log, attempts and resends. */
+final class MessageRoutes {
+    private static final Set<String> FIELDS = Set.of("event", "data", "id", "channels");
+
+    private final MessageStore messages;
+    private final EndpointStore endpoints;
+    private final DeliveryQueue queue;
+    private final AppAccess access;
+    private final Clock clock;
+    private final Runnable newWork;
+
+    MessageRoutes(MessageStore messages, EndpointStore endpoints, DeliveryQueue queue, AppAccess access, Clock clock, Runnable newWork) {
+        this.messages = messages;
+        this.endpoints = endpoints;
+        this.queue = queue;
+        this.access = access;
+        this.clock = clock;
+        this.newWork = newWork;
+    }
+
+    void register(Router r) {
+        String one = "/v1/apps/{app}/messages/{msg}";
+        r.route(Method.POST, "/v1/apps/{app}/messages", this::create)
+                .route(Method.GET, "/v1/apps/{app}/messages",
+                        call -> Reply.page(messages.list(access.app(call).id(), call.page(), call.query("event")), m -> view(m, true)))
+                .route(Method.GET, one, this::get)
+                .route(Method.GET, one + "/attempts", call -> {
+                    App app = access.app(call);
+                    Message m = messages.get(app.id(), call.param("msg"));
+                    return Reply.page(queue.attemptsOfMessage(app.id(), m.id(), call.page()), MessageRoutes::view);
+                })
+                .route(Method.POST, one + "/endpoints/{ep}/resend", this::resend);
+    }
+
+    private Reply create(Call call) {
+        App app = access.app(call);
+        byte[] body = call.bytes();
+        Call.requireJsonContentType(call.request());
+        NewMessage m = parse(body);
+        MessageStore.Ingested ingested = messages.ingest(app.id(), m);
+        ObjectNode out = view(ingested.message(), false);
+        return ingested.created() ? Reply.accepted(out) : Reply.ok(out);
+    }
+
+    private Reply get(Call call) {
+        App app = access.app(call);
+        Message m = messages.get(app.id(), call.param("msg"));
+        ObjectNode out = view(m, true);
+        var deliveries = out.putArray("deliveries");
+        for (DeliveryState d : messages.deliveries(app.id(), m.id())) {
+            deliveries.add(view(d));
+        }
+        return Reply.ok(out);
+    }
+
+    private Reply resend(Call call) {
+        App app = access.app(call);
+        Message m = messages.get(app.id(), call.param("msg"));
+        Endpoint ep = endpoints.get(app.id(), call.param("ep"));
+        DeliveryState state = queue.resend(app.id(), m.id(), ep.id(), clock.millis());
+        newWork.run();
+        return Reply.accepted(view(state));
+    }
+
+    /**
+     * Reads {@code {event, data, id?, channels?}} in one streaming pass, keeping {@code data} as the
+     * exact bytes the producer sent (so {@code payload_format: raw} can forward them unchanged).
+     */
+    static NewMessage parse(byte[] body) {
+        ObjectNode others = Json.object();
+        byte[] data = null;
+        try (JsonParser p = Json.STREAMING.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new Json.BadRequest("invalid_json", "the request body must be a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (name.equals("data") && value == JsonToken.START_OBJECT) {
+                    int start = (int) p.currentTokenLocation().getByteOffset();
+                    p.skipChildren();
+                    int end = (int) p.currentLocation().getByteOffset();
+                    data = Arrays.copyOfRange(body, start, end);
+                } else {
+                    JsonNode node = p.readValueAsTree();
+                    others.set(name, node == null ? Json.object().nullNode() : node);
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw new Json.BadRequest("invalid_json", "the request body must be a single JSON object");
+            }
+        } catch (IOException e) {
+            throw new Json.BadRequest("invalid_json", "the request body is not valid JSON: "
+                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+        }
+        Fields f = Fields.of(others).allowOnly(FIELDS);
+        String event = f.requiredString("event");
+        EventTypeStore.validateName("event", event);
+        if (data == null) {
+            throw new Failure.Invalid("data", others.has("data") ? "must be a JSON object" : "is required");
+        }
+        String id = f.string("id", 200);
+        if (id != null && id.isBlank()) {
+            throw new Failure.Invalid("id", "must not be blank");
+        }
+        List<String> channels = f.strings("channels", 10);
+        return new NewMessage(event, data, id, channels);
+    }
+
+    static ObjectNode view(Message m, boolean withData) {
+        ObjectNode out = Json.object();
+        out.put("id", m.id());
+        out.put("event_id", m.eventId());
+        out.put("event", m.event());
+        if (m.channels() == null) {
+            out.putNull("channels");
+        } else {
+            var arr = out.putArray("channels");
+            m.channels().forEach(arr::add);
+        }
+        Json.putTime(out, "created_at", m.createdAt());
+        if (withData) {
+            out.set("data", Json.raw(m.payload()));
+        }
+        return out;
+    }
+
+    static ObjectNode view(DeliveryState d) {
+        ObjectNode out = Json.object();
+        out.put("id", d.id());
+        out.put("message_id", d.messageId());
+        out.put("endpoint_id", d.endpointId());
+        out.put("status", d.status());
+        out.put("attempts", d.attempts());
+        Json.putTime(out, "next_attempt_at", DeliveryState.PENDING.equals(d.status()) ? d.nextAttemptAt() : null);
+        Json.putTime(out, "updated_at", d.updatedAt());
+        return out;
+    }
+
+    static ObjectNode view(Attempt a) {
+        ObjectNode out = Json.object();
+        out.put("id", a.id());
+        out.put("message_id", a.messageId());
+        out.put("endpoint_id", a.endpointId());
+        out.put("attempt", a.attempt());
+        out.put("status", a.succeeded() ? "succeeded" : "failed");
+        if (a.statusCode() == null) {
+            out.putNull("status_code");
+        } else {
+            out.put("status_code", a.statusCode());
+        }
+        out.put("response_body", a.responseBody());
+        out.put("duration_ms", a.durationMs());
+        out.put("error", a.error());
+        Json.putTime(out, "created_at", a.createdAt());
+        return out;
+    }
+}

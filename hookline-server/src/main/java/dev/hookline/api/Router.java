@@ -1,0 +1,102 @@
+package dev.hookline.api;
+
+import dev.hookline.core.Failure;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds handlers to routes. A handler takes a {@link Call} and returns a {@link Reply}; this class
+ * authenticates, runs it, and maps every failure to one JSON error body and status. No stack trace
+ * reaches a client.
+ */
+final class Router {
+    private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+    @FunctionalInterface
+    interface Action {
+        Reply handle(Call call);
+    }
+
+    private final HttpRouting.Builder routing;
+    private final ApiKeys keys;
+
+    Router(HttpRouting.Builder routing, ApiKeys keys) {
+        this.routing = routing;
+        this.keys = keys;
+    }
+
+    /** A management route: needs {@code Authorization: Bearer <api key>}. */
+    Router route(Method method, String path, Action action) {
+        routing.route(method, path, (req, res) -> respond(res, run(req, action, true)));
+        return this;
+    }
+
+    /** A route anyone may call (health, the receive path: those authenticate otherwise or not at all). */
+    Router open(Method method, String path, Action action) {
+        routing.route(method, path, (req, res) -> respond(res, run(req, action, false)));
+        return this;
+    }
+
+    HttpRouting.Builder helidon() {
+        return routing;
+    }
+
+    private Reply run(ServerRequest req, Action action, boolean authenticated) {
+        try {
+            Principal principal = null;
+            if (authenticated) {
+                String header = req.headers().value(HeaderNames.AUTHORIZATION).orElse("");
+                String bearer = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+                principal = keys.authenticate(bearer).orElse(null);
+                if (principal == null) {
+                    return Reply.error(401, "unauthorized", bearer == null
+                            ? "send an API key as 'Authorization: Bearer <key>'"
+                            : "the API key is not valid or was revoked")
+                            .withHeader("WWW-Authenticate", "Bearer");
+                }
+            }
+            return action.handle(new Call(req, principal));
+        } catch (RuntimeException e) {
+            return failure(e, req);
+        }
+    }
+
+    static Reply failure(RuntimeException e, ServerRequest req) {
+        return switch (e) {
+            case Failure.NotFound f -> Reply.error(404, f.code(), f.getMessage());
+            case Failure.Conflict f -> Reply.error(409, f.code(), f.getMessage());
+            case Failure.Invalid f -> Reply.error(422, f.code(), f.getMessage());
+            case Failure.Forbidden f -> Reply.error(403, f.code(), f.getMessage());
+            case Failure.Unavailable f -> Reply.error(503, f.code(), f.getMessage())
+                    .withHeader("Retry-After", Integer.toString(f.retryAfterSeconds()));
+            case Json.BadRequest b -> Reply.error(b.status, b.code, b.getMessage());
+            default -> {
+                log.error("{} {} failed", req.prologue().method().text(), req.path().path(), e);
+                yield Reply.error(500, "internal_error", "the server failed to handle this request; it has been logged");
+            }
+        };
+    }
+
+    static void respond(ServerResponse res, Reply reply) {
+        res.status(reply.status());
+        for (Map.Entry<String, String> h : reply.headers().entrySet()) {
+            res.header(h.getKey(), h.getValue());
+        }
+        if (reply.body() == null) {
+            res.send();
+            return;
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        try {
+            res.send(Json.MAPPER.writeValueAsBytes(reply.body()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

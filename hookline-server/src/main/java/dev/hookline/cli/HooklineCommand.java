@@ -1,0 +1,85 @@
+package dev.hookline.cli;
+
+import dev.hookline.Hookline;
+import dev.hookline.Settings;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hookline <command>}: the entry point of the jar. */
+@Command(name = "hookline", mixinStandardHelpOptions = true, version = "Hookline 0.1.0",
+        description = "Self-hosted webhook gateway.",
+        subcommands = {HooklineCommand.Serve.class})
+public final class HooklineCommand implements Runnable {
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new HooklineCommand());
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println("hookline: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Start the server. Flags override the HOOKLINE_* environment variables.")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--port", description = "HTTP port (HOOKLINE_PORT, default 8080)")
+        Integer port;
+
+        @Option(names = "--data-dir", description = "data folder (HOOKLINE_DATA_DIR, default ./data)")
+        Path dataDir;
+
+        @Option(names = "--database-url", description = "database URL (HOOKLINE_DATABASE_URL, default SQLite in the data folder)")
+        String databaseUrl;
+
+        @Option(names = "--allow-private-targets", description = "allow endpoints on loopback/private addresses (HOOKLINE_ALLOW_PRIVATE_TARGETS)")
+        Boolean allowPrivateTargets;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Settings settings = Settings.fromEnvironment(System.getenv());
+            if (port != null) {
+                settings = settings.withPort(port);
+            }
+            if (dataDir != null) {
+                settings = settings.withDataDir(dataDir);
+            }
+            if (databaseUrl != null) {
+                settings = settings.withDatabaseUrl(databaseUrl);
+            }
+            if (allowPrivateTargets != null) {
+                settings = settings.withAllowPrivateTargets(allowPrivateTargets);
+            }
+            Hookline hookline = Hookline.start(settings);
+            hookline.generatedRootKey().ifPresent(key -> System.out.printf("""
+
+                    ==================================================================
+                     Hookline generated a root API key. It is shown this once only:
+
+                       %s
+
+                     Use it as 'Authorization: Bearer <key>'. Only its hash is stored.
+                    ==================================================================
+
+                    """, key));
+            System.out.println("Hookline is listening on http://localhost:" + hookline.port());
+            System.out.flush();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                hookline.close();
+                stopped.countDown();
+            }, "hookline-shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.hookline.core;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Encrypts secrets at rest with AES-256-GCM under the master key. A sealed value reads
+ * {@code v1:<base64(nonce ‖ ciphertext ‖ tag)>}; the version prefix leaves room for key rotation.
+ */
+public final class SecretCipher {
+    private static final String PREFIX = "v1:";
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+
+    private final SecretKeySpec key;
+    private final SecureRandom random = new SecureRandom();
+
+    public SecretCipher(byte[] masterKey) {
+        if (masterKey.length != 32) {
+            throw new IllegalArgumentException("the master key must be 32 bytes (256 bits), got " + masterKey.length);
+        }
+        this.key = new SecretKeySpec(masterKey, "AES");
+    }
+
+    public String seal(String plaintext) {
+        try {
+            byte[] nonce = new byte[NONCE_BYTES];
+            random.nextBytes(nonce);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+            byte[] out = new byte[NONCE_BYTES + sealed.length];
+            System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
+            System.arraycopy(sealed, 0, out, NONCE_BYTES, sealed.length);
+            return PREFIX + Base64.getEncoder().encodeToString(out);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is unavailable", e);
+        }
+    }
+
+    public String open(String sealedValue) {
+        if (!sealedValue.startsWith(PREFIX)) {
+            throw new IllegalStateException("not a sealed secret");
+        }
+        try {
+            byte[] in = Base64.getDecoder().decode(sealedValue.substring(PREFIX.length()));
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
+            return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("a stored secret cannot be decrypted: is HOOKLINE_MASTER_KEY the key it was written with?", e);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.hookline.delivery;
+
+import dev.hookline.core.Ids;
+import dev.hookline.core.Page;
+import dev.hookline.core.PageRequest;
+import dev.hookline.outbound.DeliveryState;
+import dev.hookline.store.Database;
+import dev.hookline.store.Sql;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The deliveries table used as a queue. Claiming leases due rows by pushing their
+ * {@code next_attempt_at} past the request's timeout and stamping a lease token; recording an
+ * attempt is accepted only while the row still carries that token. So a delivery is in flight on
+ * at most one node at a time, and a node that dies leaves rows that simply fall due again.
+ */
+public final class DeliveryQueue {
+    /** Added to an endpoint's timeout to form the lease, covering signing, queueing and recording. */
+    static final long LEASE_MARGIN_MS = 30_000;
+
+    private final Database db;
+
+    public DeliveryQueue(Database db) {
+        this.db = db;
+    }
+
+    /** Leases up to {@code limit} due deliveries of enabled endpoints, oldest due first. */
+    List<DeliveryClaim> claim(long now, int limit, String leaseToken) {
+        String sql = "UPDATE deliveries SET lease_owner = ?,"
+                + " next_attempt_at = ? + " + LEASE_MARGIN_MS + " + (SELECT e.timeout_ms FROM endpoints e WHERE e.id = deliveries.endpoint_id)"
+                + " WHERE id IN (SELECT d.id FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id"
+                + "   WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND e.enabled = 1"
+                + "   ORDER BY d.next_attempt_at LIMIT ?" + db.dialect().lockDueRows() + ")"
+                + " RETURNING id, message_id, endpoint_id, app_id, attempts";
+        return db.write(c -> Sql.list(c, sql, rs -> new DeliveryClaim(rs.getString("id"), rs.getString("message_id"),
+                rs.getString("endpoint_id"), rs.getString("app_id"), rs.getInt("attempts"), leaseToken),
+                leaseToken, now, now, limit));
+    }
+
+    /** When the next delivery of an enabled endpoint falls due, or null when none is pending. */
+    Long nextDueAt() {
+        return db.read(c -> Sql.one(c, "SELECT MIN(d.next_attempt_at) AS due FROM deliveries d"
+                + " JOIN endpoints e ON e.id = d.endpoint_id WHERE d.status = 'pending' AND e.enabled = 1",
+                rs -> Sql.nullableLong(rs, "due")).orElse(null));
+    }
+
+    /**
+     * Records one attempt and moves its delivery on, if the lease is still ours. Returns false when
+     * the lease was lost (the row was re-claimed after expiry); the attempt is then not recorded.
+     */
+    boolean record(DeliveryClaim claim, SendResult result, AttemptOutcome outcome, long now) {
+        String status;
+        Long next;
+        switch (outcome) {
+            case AttemptOutcome.Delivered d -> { status = DeliveryState.DELIVERED; next = null; }
+            case AttemptOutcome.RetryLater r -> { status = DeliveryState.PENDING; next = r.atMillis(); }
+            case AttemptOutcome.GaveUp g -> { status = DeliveryState.FAILED; next = null; }
+        }
+        return db.write(c -> {
+            int updated = Sql.update(c, "UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, lease_owner = NULL,"
+                            + " updated_at = ? WHERE id = ? AND lease_owner = ? AND attempts = ?",
+                    status, claim.attemptNumber(), next, now, claim.deliveryId(), claim.leaseToken(), claim.attemptsMade());
+            if (updated == 0) {
+                return false;
+            }
+            Sql.update(c, "INSERT INTO attempts (id, delivery_id, message_id, endpoint_id, app_id, attempt, succeeded,"
+                            + " status_code, response_body, duration_ms, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    Ids.next("att"), claim.deliveryId(), claim.messageId(), claim.endpointId(), claim.appId(),
+                    claim.attemptNumber(), result.succeeded(), result.statusCode(), result.responseBody(),
+                    result.durationMs(), result.error(), now);
+            return true;
+        });
+    }
+
+    /** Gives leased rows back so they are due at once (claims this node will not attempt). */
+    void release(List<DeliveryClaim> claims, long now) {
+        if (claims.isEmpty()) {
+            return;
+        }
+        db.write(c -> {
+            for (DeliveryClaim claim : claims) {
+                Sql.update(c, "UPDATE deliveries SET lease_owner = NULL, next_attempt_at = ? WHERE id = ? AND lease_owner = ?",
+                        now, claim.deliveryId(), claim.leaseToken());
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Makes every leased row due now. Only for a database this process owns alone (the embedded
+     * SQLite file, which is locked to one process): leases left by a crash are certainly dead.
+     */
+    public void releaseAllLeases(long now) {
+        db.write(c -> Sql.update(c, "UPDATE deliveries SET lease_owner = NULL, next_attempt_at = ?"
+                + " WHERE status = 'pending' AND lease_owner IS NOT NULL", now));
+    }
+
+    /**
+     * Queues the message for the endpoint again, now, whatever its state (a manual resend). Creates
+     * the delivery when the endpoint was not subscribed to the message.
+     */
+    public DeliveryState resend(String appId, String messageId, String endpointId, long now) {
+        return db.write(c -> {
+            Sql.update(c, "INSERT INTO deliveries (id, message_id, endpoint_id, app_id, status, attempts, next_attempt_at,"
+                            + " created_at, updated_at) SELECT ?, ?, ?, ?, 'pending', 0, ?, ?, ? WHERE NOT EXISTS"
+                            + " (SELECT 1 FROM deliveries WHERE message_id = ? AND endpoint_id = ?)",
+                    Ids.next("dlv"), messageId, endpointId, appId, now, now, now, messageId, endpointId);
+            // A row in flight keeps its lease: the attempt under way will finish and record itself.
+            Sql.update(c, "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?"
+                    + " WHERE message_id = ? AND endpoint_id = ? AND lease_owner IS NULL", now, now, messageId, endpointId);
+            return Sql.one(c, "SELECT " + DeliveryState.COLUMNS + " FROM deliveries WHERE message_id = ? AND endpoint_id = ?",
+                    DeliveryState::read,
+                    messageId, endpointId).orElseThrow();
+        });
+    }
+
+    public Page<Attempt> attemptsOfMessage(String appId, String messageId, PageRequest page) {
+        return db.read(c -> Page.of(Sql.list(c, "SELECT * FROM attempts WHERE app_id = ? AND message_id = ? AND id > ? ORDER BY id LIMIT ?",
+                DeliveryQueue::attemptRow, appId, messageId, page.afterOrStart(), page.limit() + 1), page.limit(), Attempt::id));
+    }
+
+    /** An endpoint's attempts, optionally only the successful ({@code true}) or failed ({@code false}) ones. */
+    public Page<Attempt> attemptsOfEndpoint(String appId, String endpointId, Boolean succeeded, PageRequest page) {
+        Integer flag = succeeded == null ? null : (succeeded ? 1 : 0);
+        return db.read(c -> Page.of(Sql.list(c, "SELECT * FROM attempts WHERE app_id = ? AND endpoint_id = ? AND id > ?"
+                        + " AND (? IS NULL OR succeeded = ?) ORDER BY id LIMIT ?",
+                DeliveryQueue::attemptRow, appId, endpointId, page.afterOrStart(), flag, flag, page.limit() + 1), page.limit(), Attempt::id));
+    }
+
+    private static Attempt attemptRow(ResultSet rs) throws SQLException {
+        return new Attempt(rs.getString("id"), rs.getString("message_id"), rs.getString("endpoint_id"), rs.getInt("attempt"),
+                rs.getInt("succeeded") == 1, Sql.nullableInt(rs, "status_code"), rs.getString("response_body"),
+                rs.getLong("duration_ms"), rs.getString("error"), rs.getLong("created_at"));
+    }
+
+}

@@ -1,0 +1,100 @@
+package dev.hookline.delivery;
+
+import dev.hookline.core.Failure;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+
+/**
+ * Keeps deliveries away from the network Hookline runs in. Unless private targets are allowed, an
+ * address is refused when it is loopback, private, link-local (cloud metadata lives there), CGNAT,
+ * multicast, unspecified or an IPv6 unique-local address, IPv4-mapped forms included.
+ *
+ * <p>Checked twice: when an endpoint URL is registered, and on the address actually connected to,
+ * through the HTTP client's resolver, so a name that later resolves elsewhere (DNS rebinding) is
+ * still refused.
+ */
+public final class SsrfGuard {
+    private final boolean allowPrivate;
+
+    public SsrfGuard(boolean allowPrivate) {
+        this.allowPrivate = allowPrivate;
+    }
+
+    /** The registration check: the URL's host, resolved now, must be public. */
+    public void checkUrl(String field, URI url) {
+        if (allowPrivate) {
+            return;
+        }
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(url.getHost());
+        } catch (UnknownHostException e) {
+            return; // not resolvable yet; the connect-time check still applies
+        }
+        for (InetAddress address : addresses) {
+            if (isForbidden(address)) {
+                throw new Failure.Invalid(field, "'" + url.getHost() + "' resolves to a private or reserved address ("
+                        + address.getHostAddress() + "); set HOOKLINE_ALLOW_PRIVATE_TARGETS=true to allow it");
+            }
+        }
+    }
+
+    /** The connect-time check: the first permitted address of {@code host}, or an exception. */
+    public InetAddress resolve(String host) throws UnknownHostException {
+        InetAddress[] addresses = InetAddress.getAllByName(host);
+        if (allowPrivate) {
+            return addresses[0];
+        }
+        for (InetAddress address : addresses) {
+            if (isForbidden(address)) {
+                throw new UnknownHostException(host + " resolves to a forbidden address " + address.getHostAddress());
+            }
+        }
+        return addresses[0];
+    }
+
+    static boolean isForbidden(InetAddress address) {
+        if (address instanceof Inet6Address v6) {
+            byte[] b = v6.getAddress();
+            InetAddress embedded = embeddedIpv4(b);
+            if (embedded != null) {
+                return isForbidden(embedded);
+            }
+            return v6.isLoopbackAddress() || v6.isAnyLocalAddress() || v6.isLinkLocalAddress()
+                    || v6.isSiteLocalAddress() || v6.isMulticastAddress()
+                    || (b[0] & 0xFE) == 0xFC; // fc00::/7 unique local
+        }
+        byte[] b = ((Inet4Address) address).getAddress();
+        int first = b[0] & 0xFF;
+        int second = b[1] & 0xFF;
+        return address.isLoopbackAddress() || address.isAnyLocalAddress() || address.isLinkLocalAddress()
+                || address.isSiteLocalAddress() || address.isMulticastAddress()
+                || first == 0                                    // 0.0.0.0/8
+                || (first == 100 && second >= 64 && second < 128) // 100.64.0.0/10 CGNAT
+                || (first == 192 && second == 0 && (b[2] & 0xFF) == 0) // 192.0.0.0/24 IETF
+                || (first == 198 && (second == 18 || second == 19)) // benchmarking
+                || first >= 240;                                 // reserved and broadcast
+    }
+
+    /** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d) or IPv4-compatible IPv6 address. */
+    private static InetAddress embeddedIpv4(byte[] b) {
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return null;
+            }
+        }
+        boolean mapped = (b[10] & 0xFF) == 0xFF && (b[11] & 0xFF) == 0xFF;
+        boolean compatible = b[10] == 0 && b[11] == 0 && (b[12] != 0 || b[13] != 0);
+        if (!mapped && !compatible) {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+}

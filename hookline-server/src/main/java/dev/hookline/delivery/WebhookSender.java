@@ -1,0 +1,103 @@
+package dev.hookline.delivery;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.DnsAddressLookup;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.spi.DnsResolver;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Makes one HTTP POST and reports what happened; never throws. Redirects are not followed (a 3xx
+ * is a failed attempt), at most {@link #MAX_RESPONSE_BYTES} of the response body are kept, and
+ * every connection goes through the {@link SsrfGuard}'s resolver.
+ */
+final class WebhookSender {
+    static final int MAX_RESPONSE_BYTES = 20 * 1024;
+
+    private final WebClient client;
+
+    WebhookSender(SsrfGuard guard) {
+        DnsResolver resolver = new DnsResolver() {
+            @Override
+            public boolean useDefaultJavaResolver() {
+                return false;
+            }
+
+            @Override
+            public InetAddress resolveAddress(String hostname, DnsAddressLookup lookup) {
+                try {
+                    return guard.resolve(hostname);
+                } catch (UnknownHostException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+        this.client = WebClient.builder()
+                .dnsResolver(resolver)
+                .followRedirects(false)
+                .sendExpectContinue(false)
+                .socketOptions(s -> s.connectTimeout(Duration.ofSeconds(10)))
+                .connectionCacheSize(1024)
+                .build();
+    }
+
+    SendResult send(SignedRequest request) {
+        long start = System.nanoTime();
+        try {
+            HttpClientRequest post = client.post(request.url())
+                    .followRedirects(false)
+                    .readTimeout(Duration.ofMillis(request.timeoutMs()));
+            for (Map.Entry<String, String> h : request.headers().entrySet()) {
+                post.header(HeaderNames.create(h.getKey()), h.getValue());
+            }
+            try (HttpClientResponse response = post.submit(request.body())) {
+                int status = response.status().code();
+                String body = readCapped(response.inputStream());
+                return new SendResult(status, body, elapsedMillis(start), null);
+            }
+        } catch (RuntimeException e) {
+            return new SendResult(null, null, elapsedMillis(start), describe(e, request.timeoutMs()));
+        }
+    }
+
+    private static String readCapped(InputStream in) {
+        try (in) {
+            byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return null; // the status decides the outcome; an unreadable body is not a failure
+        }
+    }
+
+    /** A short, secret-free description of why no response came. */
+    static String describe(Throwable e, int timeoutMs) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return "timed out after " + timeoutMs + " ms";
+            }
+            if (t instanceof ConnectException) {
+                return "connection refused";
+            }
+            if (t instanceof UnknownHostException u) {
+                return "could not resolve host: " + u.getMessage();
+            }
+        }
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private static long elapsedMillis(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.hookline.outbound;
+
+import dev.hookline.core.Failure;
+import dev.hookline.core.Ids;
+import dev.hookline.core.Page;
+import dev.hookline.core.PageRequest;
+import dev.hookline.store.Database;
+import dev.hookline.store.Sql;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Optional;
+
+/** Apps, addressed by id ({@code app_…}) or by the caller's own {@code uid}. */
+public final class AppStore {
+    private static final String COLUMNS = "id, uid, name, created_at, updated_at";
+
+    private final Database db;
+    private final Clock clock;
+
+    public AppStore(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    public App create(String name, String uid) {
+        return db.write(c -> {
+            if (uid != null && find(c, uid).isPresent()) {
+                throw new Failure.Conflict("an app with uid '" + uid + "' already exists");
+            }
+            long now = clock.millis();
+            App app = new App(Ids.next("app"), uid, name, now, now);
+            Sql.update(c, "INSERT INTO apps (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)",
+                    app.id(), app.uid(), app.name(), now, now);
+            return app;
+        });
+    }
+
+    public App get(String idOrUid) {
+        return db.read(c -> find(c, idOrUid)).orElseThrow(() -> new Failure.NotFound("app", idOrUid));
+    }
+
+    /** Looks an app up inside a write, so the check and the write that depends on it are atomic. */
+    static Optional<App> find(Connection c, String idOrUid) throws SQLException {
+        return Sql.one(c, "SELECT " + COLUMNS + " FROM apps WHERE id = ? OR uid = ?", AppStore::row, idOrUid, idOrUid);
+    }
+
+    static App require(Connection c, String idOrUid) throws SQLException {
+        return find(c, idOrUid).orElseThrow(() -> new Failure.NotFound("app", idOrUid));
+    }
+
+    public Page<App> list(PageRequest page, String onlyAppId) {
+        return db.read(c -> Page.of(Sql.list(c,
+                "SELECT " + COLUMNS + " FROM apps WHERE id > ? AND (? IS NULL OR id = ?) ORDER BY id LIMIT ?",
+                AppStore::row, page.afterOrStart(), onlyAppId, onlyAppId, page.limit() + 1), page.limit(), App::id));
+    }
+
+    /** Changes the name and/or uid; a {@code null} argument leaves that field as it is. */
+    public App update(String idOrUid, String name, String uid) {
+        return db.write(c -> {
+            App app = require(c, idOrUid);
+            if (uid != null && !uid.equals(app.uid()) && find(c, uid).isPresent()) {
+                throw new Failure.Conflict("an app with uid '" + uid + "' already exists");
+            }
+            App updated = new App(app.id(), uid == null ? app.uid() : uid, name == null ? app.name() : name,
+                    app.createdAt(), clock.millis());
+            Sql.update(c, "UPDATE apps SET uid = ?, name = ?, updated_at = ? WHERE id = ?",
+                    updated.uid(), updated.name(), updated.updatedAt(), app.id());
+            return updated;
+        });
+    }
+
+    /** Deletes the app with its endpoints, messages, deliveries and attempts. */
+    public void delete(String idOrUid) {
+        db.write(c -> {
+            App app = require(c, idOrUid);
+            Sql.update(c, "DELETE FROM apps WHERE id = ?", app.id());
+            return null;
+        });
+    }
+
+    private static App row(ResultSet rs) throws SQLException {
+        return new App(rs.getString("id"), rs.getString("uid"), rs.getString("name"),
+                rs.getLong("created_at"), rs.getLong("updated_at"));
+    }
+}

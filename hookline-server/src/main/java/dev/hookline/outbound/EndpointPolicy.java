@@ -1,0 +1,197 @@
+package dev.hookline.outbound;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.core.Failure;
+import dev.hookline.core.Fields;
+import dev.hookline.signature.SignatureScheme;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Everything about an endpoint except its identity, URL, state and secrets: what it subscribes to
+ * and how its deliveries are made.
+ *
+ * <p>The policy has one JSON form, used both by the API and for the row's {@code policy} column, so
+ * an endpoint reads back exactly as it was written and a new field needs one change here.
+ */
+public record EndpointPolicy(
+        String name,
+        String description,
+        List<String> events,
+        List<String> channels,
+        SignatureConfig signature,
+        Map<String, String> headers,
+        int timeoutMs,
+        RetryPolicy retry,
+        PayloadFormat payloadFormat) {
+
+    public static final int DEFAULT_TIMEOUT_MS = 30_000;
+    public static final int MAX_TIMEOUT_MS = 120_000;
+
+    static final Set<String> FIELDS = Set.of("name", "description", "events", "channels", "signature", "headers",
+            "timeout_ms", "retry", "payload_format");
+
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
+    private static final Set<String> RESERVED_HEADERS = Set.of("content-type", "content-length", "host",
+            "transfer-encoding", "connection", "webhook-id", "webhook-timestamp", "webhook-signature");
+
+    /** Reads and validates a policy from its JSON form; absent fields take their defaults. */
+    public static EndpointPolicy fromJson(Fields f) {
+        List<String> events = f.strings("events", 500);
+        if (events != null) {
+            for (int i = 0; i < events.size(); i++) {
+                EventMatcher.validatePattern(f.name("events") + "[" + i + "]", events.get(i));
+            }
+        }
+        return new EndpointPolicy(
+                f.string("name", 200),
+                f.string("description", 2000),
+                events,
+                f.strings("channels", 100),
+                signature(f.object("signature")),
+                headers(f),
+                Math.toIntExact(orDefault(f.integer("timeout_ms", 100, MAX_TIMEOUT_MS), (long) DEFAULT_TIMEOUT_MS)),
+                retry(f.object("retry")),
+                payloadFormat(f));
+    }
+
+    public ObjectNode toJson() {
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        ObjectNode out = json.objectNode();
+        out.put("name", name);
+        out.put("description", description);
+        putList(out, "events", events);
+        putList(out, "channels", channels);
+        ObjectNode sig = out.putObject("signature");
+        sig.put("scheme", signature.scheme().wireName());
+        sig.put("header", signature.header());
+        ObjectNode h = out.putObject("headers");
+        headers.forEach(h::put);
+        out.put("timeout_ms", timeoutMs);
+        ObjectNode r = out.putObject("retry");
+        switch (retry) {
+            case RetryPolicy.Schedule s -> {
+                var arr = r.putArray("schedule");
+                s.delaysSeconds().forEach(arr::add);
+            }
+            case RetryPolicy.Exponential e -> {
+                ObjectNode x = r.putObject("exponential");
+                x.put("initial", e.initialSeconds());
+                x.put("factor", e.factor());
+                x.put("max_delay", e.maxDelaySeconds());
+                x.put("max_attempts", e.maxAttempts());
+            }
+        }
+        out.put("payload_format", payloadFormat.wireName());
+        return out;
+    }
+
+    private static void putList(ObjectNode out, String field, List<String> values) {
+        if (values == null) {
+            out.putNull(field);
+        } else {
+            var arr = out.putArray(field);
+            values.forEach(arr::add);
+        }
+    }
+
+    private static SignatureConfig signature(Fields f) {
+        if (f == null) {
+            return SignatureConfig.DEFAULT;
+        }
+        f.allowOnly(Set.of("scheme", "header"));
+        SignatureScheme scheme = SignatureScheme.STANDARD;
+        String name = f.string("scheme");
+        if (name != null) {
+            try {
+                scheme = SignatureScheme.fromWireName(name);
+            } catch (IllegalArgumentException e) {
+                throw new Failure.Invalid(f.name("scheme"), e.getMessage());
+            }
+        }
+        String header = f.string("header", 100);
+        if (header == null) {
+            header = scheme == SignatureScheme.STANDARD ? "webhook-signature" : "X-Webhook-Signature";
+        } else if (!HEADER_NAME.matcher(header).matches()) {
+            throw new Failure.Invalid(f.name("header"), "'" + header + "' is not a valid HTTP header name");
+        }
+        return new SignatureConfig(scheme, header);
+    }
+
+    private static Map<String, String> headers(Fields f) {
+        Map<String, String> headers = f.stringMap("headers", 50);
+        if (headers == null) {
+            return Map.of();
+        }
+        for (Map.Entry<String, String> e : headers.entrySet()) {
+            String field = f.name("headers") + "." + e.getKey();
+            if (!HEADER_NAME.matcher(e.getKey()).matches()) {
+                throw new Failure.Invalid(field, "is not a valid HTTP header name");
+            }
+            if (RESERVED_HEADERS.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                throw new Failure.Invalid(field, "is set by Hookline and cannot be overridden");
+            }
+            if (e.getValue().indexOf('\r') >= 0 || e.getValue().indexOf('\n') >= 0) {
+                throw new Failure.Invalid(field, "must not contain line breaks");
+            }
+        }
+        return Map.copyOf(headers);
+    }
+
+    private static RetryPolicy retry(Fields f) {
+        if (f == null) {
+            return RetryPolicy.DEFAULT;
+        }
+        f.allowOnly(Set.of("schedule", "exponential"));
+        List<Long> schedule = f.integers("schedule", 0, 7 * 24 * 3600, 50);
+        Fields exp = f.object("exponential");
+        if ((schedule == null) == (exp == null)) {
+            throw new Failure.Invalid(f.name("schedule"), "give exactly one of 'schedule' (delays in seconds) or 'exponential'");
+        }
+        if (schedule != null) {
+            return new RetryPolicy.Schedule(schedule);
+        }
+        exp.allowOnly(Set.of("initial", "factor", "max_delay", "max_attempts"));
+        long initial = orDefault(exp.integer("initial", 0, 86_400), 30L);
+        double factor = exp.number("factor", 1.0, 10.0) == null ? 2.0 : exp.number("factor", 1.0, 10.0);
+        long maxDelay = orDefault(exp.integer("max_delay", 1, 7 * 86_400), 6 * 3600L);
+        long maxAttempts = orDefault(exp.integer("max_attempts", 1, 100), 12L);
+        return new RetryPolicy.Exponential(initial, factor, maxDelay, (int) maxAttempts);
+    }
+
+    private static PayloadFormat payloadFormat(Fields f) {
+        String v = f.string("payload_format");
+        if (v == null) {
+            return PayloadFormat.ENVELOPE;
+        }
+        return switch (v) {
+            case "envelope" -> PayloadFormat.ENVELOPE;
+            case "raw" -> PayloadFormat.RAW;
+            default -> throw new Failure.Invalid(f.name("payload_format"), "must be 'envelope' or 'raw'");
+        };
+    }
+
+    private static <T> T orDefault(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+
+    /** The JSON form with {@code patch}'s fields laid over it ({@code null} resets a field to its default). */
+    static ObjectNode merge(ObjectNode current, Fields patch, Set<String> fields) {
+        ObjectNode merged = current.deepCopy();
+        for (String field : fields) {
+            if (patch.present(field)) {
+                JsonNode v = patch.raw(field);
+                if (v == null) {
+                    merged.remove(field);
+                } else {
+                    merged.set(field, v);
+                }
+            }
+        }
+        return merged;
+    }
+}

@@ -1,0 +1,254 @@
+package dev.hookline.outbound;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.core.Failure;
+import dev.hookline.core.Fields;
+import dev.hookline.core.Ids;
+import dev.hookline.core.Page;
+import dev.hookline.core.PageRequest;
+import dev.hookline.core.SecretCipher;
+import dev.hookline.signature.SignatureScheme;
+import dev.hookline.signature.WebhookSecret;
+import dev.hookline.store.Database;
+import dev.hookline.store.Sql;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Endpoints and their secrets. Secrets are sealed with the master key before they reach the
+ * database and are returned in clear only once: when created or rotated.
+ */
+public final class EndpointStore {
+    public static final Duration ROTATION_GRACE = Duration.ofHours(24);
+
+    /** The fields an endpoint is created with; a PATCH may change all but {@code secret}. */
+    public static final Set<String> CREATE_FIELDS;
+    private static final Set<String> PATCH_FIELDS;
+
+    static {
+        Set<String> patch = new HashSet<>(EndpointPolicy.FIELDS);
+        patch.add("url");
+        patch.add("enabled");
+        PATCH_FIELDS = Set.copyOf(patch);
+        patch.add("secret");
+        CREATE_FIELDS = Set.copyOf(patch);
+    }
+
+    private static final String COLUMNS = "id, app_id, url, enabled, policy, created_at, updated_at";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Parsed policies by endpoint id, valid while the row's updated_at is unchanged (fan-out is hot). */
+    private final Map<String, Endpoint> parsed = new ConcurrentHashMap<>();
+
+    private final Database db;
+    private final Clock clock;
+    private final SecretCipher cipher;
+    private final UrlCheck urlCheck;
+
+    public EndpointStore(Database db, Clock clock, SecretCipher cipher, UrlCheck urlCheck) {
+        this.db = db;
+        this.clock = clock;
+        this.cipher = cipher;
+        this.urlCheck = urlCheck;
+    }
+
+    /** A new endpoint and its secret in clear, to be shown once. */
+    public record Created(Endpoint endpoint, String secret) {}
+
+    public Created create(String appIdOrUid, Fields body) {
+        body.allowOnly(CREATE_FIELDS);
+        String url = url(body);
+        boolean enabled = !Boolean.FALSE.equals(body.bool("enabled"));
+        EndpointPolicy policy = EndpointPolicy.fromJson(body);
+        String secret = body.string("secret");
+        if (secret == null) {
+            secret = WebhookSecret.generate();
+        } else {
+            validateSecret(body.name("secret"), secret, policy.signature().scheme());
+        }
+        String sealed = cipher.seal(secret);
+        String clear = secret;
+        return db.write(c -> {
+            App app = AppStore.require(c, appIdOrUid);
+            long now = clock.millis();
+            Endpoint ep = new Endpoint(Ids.next("ep"), app.id(), url, enabled, policy, now, now);
+            Sql.update(c, "INSERT INTO endpoints (id, app_id, url, enabled, timeout_ms, policy, secret, created_at, updated_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    ep.id(), ep.appId(), ep.url(), ep.enabled(), policy.timeoutMs(), policy.toJson().toString(), sealed, now, now);
+            return new Created(ep, clear);
+        });
+    }
+
+    public Endpoint get(String appIdOrUid, String endpointId) {
+        return db.read(c -> require(c, AppStore.require(c, appIdOrUid).id(), endpointId));
+    }
+
+    public Page<Endpoint> list(String appIdOrUid, PageRequest page) {
+        return db.read(c -> {
+            App app = AppStore.require(c, appIdOrUid);
+            return Page.of(Sql.list(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND id > ? ORDER BY id LIMIT ?",
+                    this::row, app.id(), page.afterOrStart(), page.limit() + 1), page.limit(), Endpoint::id);
+        });
+    }
+
+    /** Applies a partial update: fields absent from {@code patch} keep their value, {@code null} resets to the default. */
+    public Endpoint update(String appIdOrUid, String endpointId, Fields patch) {
+        patch.allowOnly(PATCH_FIELDS);
+        String newUrl = patch.has("url") ? url(patch) : null;
+        Boolean enabled = patch.bool("enabled");
+        return db.write(c -> {
+            Endpoint current = require(c, AppStore.require(c, appIdOrUid).id(), endpointId);
+            ObjectNode merged = EndpointPolicy.merge(current.policy().toJson(), patch, EndpointPolicy.FIELDS);
+            EndpointPolicy policy = EndpointPolicy.fromJson(Fields.of(merged));
+            Endpoint updated = new Endpoint(current.id(), current.appId(), newUrl == null ? current.url() : newUrl,
+                    enabled == null ? current.enabled() : enabled, policy, current.createdAt(),
+                    Math.max(clock.millis(), current.updatedAt() + 1));
+            Sql.update(c, "UPDATE endpoints SET url = ?, enabled = ?, timeout_ms = ?, policy = ?, updated_at = ? WHERE id = ?",
+                    updated.url(), updated.enabled(), policy.timeoutMs(), policy.toJson().toString(), updated.updatedAt(), updated.id());
+            return updated;
+        });
+    }
+
+    public void delete(String appIdOrUid, String endpointId) {
+        db.write(c -> {
+            Endpoint ep = require(c, AppStore.require(c, appIdOrUid).id(), endpointId);
+            Sql.update(c, "DELETE FROM endpoints WHERE id = ?", ep.id());
+            parsed.remove(ep.id());
+            return null;
+        });
+    }
+
+    /**
+     * Replaces the secret (with {@code newSecret}, or a generated one) and keeps the old one live
+     * for {@link #ROTATION_GRACE}. Returns the new secret in clear, to be shown once.
+     */
+    public String rotateSecret(String appIdOrUid, String endpointId, String newSecret) {
+        return db.write(c -> {
+            Endpoint ep = require(c, AppStore.require(c, appIdOrUid).id(), endpointId);
+            String secret = newSecret;
+            if (secret == null) {
+                secret = WebhookSecret.generate();
+            } else {
+                validateSecret("secret", secret, ep.policy().signature().scheme());
+            }
+            long now = clock.millis();
+            Sql.update(c, "UPDATE endpoints SET previous_secret = secret, previous_secret_expires_at = ?, secret = ?,"
+                            + " updated_at = ? WHERE id = ?",
+                    now + ROTATION_GRACE.toMillis(), cipher.seal(secret), Math.max(now, ep.updatedAt() + 1), ep.id());
+            return secret;
+        });
+    }
+
+    /** The endpoints with these ids, each with its secrets in clear (for signing deliveries). */
+    public Map<String, Signable> signable(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return db.read(c -> {
+            Map<String, Signable> out = new java.util.HashMap<>();
+            for (Signable s : Sql.list(c, "SELECT " + COLUMNS + ", secret, previous_secret, previous_secret_expires_at"
+                    + " FROM endpoints WHERE id IN (" + Sql.placeholders(ids.size()) + ")", rs -> new Signable(row(rs),
+                    new SigningSecrets(cipher.open(rs.getString("secret")),
+                            rs.getString("previous_secret") == null ? null : cipher.open(rs.getString("previous_secret")),
+                            rs.getLong("previous_secret_expires_at"))), ids.toArray())) {
+                out.put(s.endpoint().id(), s);
+            }
+            return out;
+        });
+    }
+
+    public record Signable(Endpoint endpoint, SigningSecrets secrets) {}
+
+    /** The app's endpoints that would receive a message of this event and these channels. */
+    List<Endpoint> subscribers(Connection c, String appId, String event, List<String> channels) throws SQLException {
+        return Sql.list(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND enabled = 1", this::row, appId)
+                .stream().filter(ep -> ep.wants(event, channels)).toList();
+    }
+
+    static Endpoint require(Connection c, String appId, String endpointId) throws SQLException {
+        return Sql.one(c, "SELECT " + COLUMNS + " FROM endpoints WHERE id = ? AND app_id = ?", rs -> rowUncached(rs), endpointId, appId)
+                .orElseThrow(() -> new Failure.NotFound("endpoint", endpointId));
+    }
+
+    private Endpoint row(ResultSet rs) throws SQLException {
+        String id = rs.getString("id");
+        long updatedAt = rs.getLong("updated_at");
+        Endpoint cached = parsed.get(id);
+        if (cached != null && cached.updatedAt() == updatedAt) {
+            return cached;
+        }
+        Endpoint ep = rowUncached(rs);
+        parsed.put(id, ep);
+        return ep;
+    }
+
+    private static Endpoint rowUncached(ResultSet rs) throws SQLException {
+        EndpointPolicy policy;
+        try {
+            policy = EndpointPolicy.fromJson(Fields.of(JSON.readTree(rs.getString("policy"))));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("endpoint " + rs.getString("id") + " has an unreadable policy", e);
+        }
+        return new Endpoint(rs.getString("id"), rs.getString("app_id"), rs.getString("url"), rs.getInt("enabled") == 1,
+                policy, rs.getLong("created_at"), rs.getLong("updated_at"));
+    }
+
+    private String url(Fields body) {
+        String raw = body.requiredString("url");
+        URI uri;
+        try {
+            uri = new URI(raw);
+        } catch (URISyntaxException e) {
+            throw new Failure.Invalid(body.name("url"), "is not a valid URL: " + e.getReason());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new Failure.Invalid(body.name("url"), "must be an absolute http:// or https:// URL");
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new Failure.Invalid(body.name("url"), "must name a host");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new Failure.Invalid(body.name("url"), "must not carry credentials; use headers instead");
+        }
+        if (raw.length() > 2048) {
+            throw new Failure.Invalid(body.name("url"), "must be at most 2048 characters");
+        }
+        urlCheck.check(body.name("url"), uri);
+        return raw;
+    }
+
+    /**
+     * A caller-supplied secret must be strong enough to sign with. Standard Webhooks secrets are
+     * {@code whsec_} + base64 of 24 to 64 bytes; the other schemes use the string's bytes as the key.
+     */
+    private static void validateSecret(String field, String secret, SignatureScheme scheme) {
+        if (scheme == SignatureScheme.STANDARD && !secret.startsWith("whsk_")) {
+            String b64 = secret.startsWith("whsec_") ? secret.substring(6) : secret;
+            byte[] key;
+            try {
+                key = Base64.getDecoder().decode(b64);
+            } catch (IllegalArgumentException e) {
+                throw new Failure.Invalid(field, "must be 'whsec_' followed by base64 (Standard Webhooks)");
+            }
+            if (key.length < 24 || key.length > 64) {
+                throw new Failure.Invalid(field, "must encode 24 to 64 bytes of key (got " + key.length + ")");
+            }
+        } else if (secret.length() < 16 || secret.length() > 256 || !secret.chars().allMatch(ch -> ch > 32 && ch < 127)) {
+            throw new Failure.Invalid(field, "must be 16 to 256 printable ASCII characters without spaces");
+        }
+    }
+}

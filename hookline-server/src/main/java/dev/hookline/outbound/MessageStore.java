@@ -1,0 +1,163 @@
+package dev.hookline.outbound;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hookline.core.Failure;
+import dev.hookline.core.Ids;
+import dev.hookline.core.Page;
+import dev.hookline.core.PageRequest;
+import dev.hookline.store.Database;
+import dev.hookline.store.Sql;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Messages and their fan-out. A message and one delivery row per subscribed endpoint are written in
+ * the same transaction, so an acknowledged message can never be missing its deliveries; the
+ * dispatcher is woken only after that transaction commits.
+ */
+public final class MessageStore {
+    private static final String COLUMNS = "id, app_id, event_id, event, channels, payload, created_at";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Database db;
+    private final Clock clock;
+    private final EndpointStore endpoints;
+    private final Runnable newWork;
+
+    public MessageStore(Database db, Clock clock, EndpointStore endpoints, Runnable newWork) {
+        this.db = db;
+        this.clock = clock;
+        this.endpoints = endpoints;
+        this.newWork = newWork;
+    }
+
+    /** The stored message, whether this call created it, and how many deliveries it fanned out to. */
+    public record Ingested(Message message, boolean created, int deliveries) {}
+
+    /**
+     * Stores the message and fans it out. A repeated {@code eventId} returns the first message and
+     * fans out nothing.
+     */
+    public Ingested ingest(String appIdOrUid, NewMessage m) {
+        Ingested result = db.write(c -> {
+            App app = AppStore.require(c, appIdOrUid);
+            if (m.eventId() != null) {
+                Optional<Message> existing = Sql.one(c, "SELECT " + COLUMNS + " FROM messages WHERE app_id = ? AND event_id = ?",
+                        MessageStore::row, app.id(), m.eventId());
+                if (existing.isPresent()) {
+                    return new Ingested(existing.get(), false, 0);
+                }
+            }
+            Message msg = insert(c, app.id(), m);
+            List<Endpoint> targets = endpoints.subscribers(c, app.id(), m.event(), m.channels());
+            for (Endpoint ep : targets) {
+                insertDelivery(c, msg, ep.id());
+            }
+            return new Ingested(msg, true, targets.size());
+        });
+        if (result.deliveries() > 0) {
+            newWork.run();
+        }
+        return result;
+    }
+
+    /** Sends {@code message} to one endpoint alone, whatever it subscribes to (the "test" button). */
+    public Ingested sendTo(String appIdOrUid, String endpointId, NewMessage m) {
+        Ingested result = db.write(c -> {
+            App app = AppStore.require(c, appIdOrUid);
+            Endpoint ep = EndpointStore.require(c, app.id(), endpointId);
+            Message msg = insert(c, app.id(), m);
+            insertDelivery(c, msg, ep.id());
+            return new Ingested(msg, true, 1);
+        });
+        newWork.run();
+        return result;
+    }
+
+    private Message insert(Connection c, String appId, NewMessage m) throws SQLException {
+        Message msg = new Message(Ids.next("msg"), appId, m.eventId(), m.event(), m.channels(), m.data(), clock.millis());
+        Sql.update(c, "INSERT INTO messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                msg.id(), appId, msg.eventId(), msg.event(), channelsJson(msg.channels()), msg.payload(), msg.createdAt());
+        return msg;
+    }
+
+    private void insertDelivery(Connection c, Message msg, String endpointId) throws SQLException {
+        Sql.update(c, "INSERT INTO deliveries (id, message_id, endpoint_id, app_id, status, attempts, next_attempt_at,"
+                        + " created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
+                Ids.next("dlv"), msg.id(), endpointId, msg.appId(), msg.createdAt(), msg.createdAt(), msg.createdAt());
+    }
+
+    /** A message by its id or by the producer's event id. */
+    public Message get(String appIdOrUid, String messageIdOrEventId) {
+        return db.read(c -> find(c, AppStore.require(c, appIdOrUid).id(), messageIdOrEventId));
+    }
+
+    static Message find(Connection c, String appId, String messageIdOrEventId) throws SQLException {
+        return Sql.one(c, "SELECT " + COLUMNS + " FROM messages WHERE app_id = ? AND (id = ? OR event_id = ?)",
+                        MessageStore::row, appId, messageIdOrEventId, messageIdOrEventId)
+                .orElseThrow(() -> new Failure.NotFound("message", messageIdOrEventId));
+    }
+
+    /** The messages with these ids (those that still exist). */
+    public Map<String, Message> byIds(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return db.read(c -> {
+            Map<String, Message> out = new HashMap<>();
+            for (Message m : Sql.list(c, "SELECT " + COLUMNS + " FROM messages WHERE id IN (" + Sql.placeholders(ids.size()) + ")",
+                    MessageStore::row, ids.toArray())) {
+                out.put(m.id(), m);
+            }
+            return out;
+        });
+    }
+
+    public Page<Message> list(String appIdOrUid, PageRequest page, String event) {
+        return db.read(c -> {
+            App app = AppStore.require(c, appIdOrUid);
+            return Page.of(Sql.list(c, "SELECT " + COLUMNS + " FROM messages WHERE app_id = ? AND id > ?"
+                            + " AND (? IS NULL OR event = ?) ORDER BY id LIMIT ?",
+                    MessageStore::row, app.id(), page.afterOrStart(), event, event, page.limit() + 1), page.limit(), Message::id);
+        });
+    }
+
+    /** Where the message stands with each endpoint it fanned out to. */
+    public List<DeliveryState> deliveries(String appId, String messageId) {
+        return db.read(c -> Sql.list(c, "SELECT " + DeliveryState.COLUMNS + " FROM deliveries WHERE app_id = ? AND message_id = ? ORDER BY id",
+                DeliveryState::read, appId, messageId));
+    }
+
+    private static String channelsJson(List<String> channels) {
+        if (channels == null) {
+            return null;
+        }
+        try {
+            return JSON.writeValueAsString(channels);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Message row(ResultSet rs) throws SQLException {
+        String channels = rs.getString("channels");
+        List<String> parsed = null;
+        if (channels != null) {
+            try {
+                parsed = Arrays.asList(JSON.readValue(channels, String[].class));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("message " + rs.getString("id") + " has unreadable channels", e);
+            }
+        }
+        return new Message(rs.getString("id"), rs.getString("app_id"), rs.getString("event_id"), rs.getString("event"),
+                parsed, rs.getBytes("payload"), rs.getLong("created_at"));
+    }
+}

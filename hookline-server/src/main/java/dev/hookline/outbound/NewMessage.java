@@ -1,0 +1,6 @@
+package dev.hookline.outbound;
+
+import java.util.List;
+
+/** What a producer asks to send: an event name, its data as raw JSON bytes, and optional id and channels. */
+public record NewMessage(String event, byte[] data, String eventId, List<String> channels) {}

@@ -1,0 +1,97 @@
+package dev.hookline.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.hookline.core.Failure;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The database: a {@link GroupCommitWriter} for every write and a small pool for reads.
+ *
+ * <p>On SQLite (the embedded default) the file runs in WAL mode, so readers never block the writer
+ * or each other, with {@code synchronous=FULL}: a commit is on disk before a caller hears of it,
+ * which is what lets a 2xx mean "durable". Group commit pays that fsync once per batch.
+ */
+public final class Database implements AutoCloseable {
+    private final Dialect dialect;
+    private final HikariDataSource readers;
+    private final GroupCommitWriter writer;
+
+    private Database(Dialect dialect, HikariDataSource readers, GroupCommitWriter.ConnectionSource writerSource) {
+        this.dialect = dialect;
+        this.readers = readers;
+        this.writer = new GroupCommitWriter(writerSource, 20_000, 1_000, 30_000);
+    }
+
+    /** Opens (creating if needed) the SQLite database {@code hookline.db} in {@code dataDir}, migrated. */
+    public static Database openSqlite(Path dataDir) {
+        String url = "jdbc:sqlite:" + dataDir.resolve("hookline.db").toAbsolutePath();
+        SQLiteDataSource writer = sqlite(url, false);
+        migrate(writer, Dialect.SQLITE);
+
+        HikariConfig pool = new HikariConfig();
+        pool.setDataSource(sqlite(url, true));
+        pool.setPoolName("hookline-readers");
+        pool.setMaximumPoolSize(4);
+        pool.setMinimumIdle(1);
+        pool.setReadOnly(true); // must match the connections' own flag, which SQLite cannot change later
+        return new Database(Dialect.SQLITE, new HikariDataSource(pool), writer::getConnection);
+    }
+
+    private static SQLiteDataSource sqlite(String url, boolean readOnly) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(10_000);
+        config.enforceForeignKeys(true);
+        config.setReadOnly(readOnly);
+        SQLiteDataSource source = new SQLiteDataSource(config);
+        source.setUrl(url);
+        return source;
+    }
+
+    private static void migrate(javax.sql.DataSource source, Dialect dialect) {
+        Flyway.configure()
+                .dataSource(source)
+                .locations(dialect.migrationLocation())
+                .loggers("slf4j")
+                .load()
+                .migrate();
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** Runs {@code work} in the next group commit and returns once it is durable. */
+    public <T> T write(GroupCommitWriter.Work<T> work) {
+        return writer.execute(work);
+    }
+
+    /** Runs {@code work} on a pooled read connection (auto-commit; sees every committed write). */
+    public <T> T read(GroupCommitWriter.Work<T> work) {
+        try (Connection c = readers.getConnection()) {
+            return work.run(c);
+        } catch (SQLTransientConnectionException e) {
+            throw new Failure.Unavailable("no database connection is free", 1);
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    public int queuedWrites() {
+        return writer.queued();
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+        readers.close();
+    }
+}

@@ -1,0 +1,219 @@
+package dev.hookline.store;
+
+import dev.hookline.core.Failure;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of a database. Request threads hand it units of work; it runs everything that
+ * queued up while the previous batch was committing in one transaction, commits once, and only then
+ * wakes the callers.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>A caller returns normally only after the transaction holding its work has committed: a 2xx
+ *       built on {@link #execute} is durable.</li>
+ *   <li>Each unit runs inside its own savepoint, so one unit that throws is rolled back alone and
+ *       fails alone; the rest of its batch still commits.</li>
+ *   <li>If the commit itself fails, every unit of the batch fails with {@link Failure.Unavailable};
+ *       none is reported as written.</li>
+ *   <li>The queue is bounded: when it is full, {@link #execute} fails at once with
+ *       {@link Failure.Unavailable} (the API answers 503 + Retry-After) instead of letting memory
+ *       grow.</li>
+ * </ul>
+ *
+ * <p>Why one writer: SQLite allows one writing transaction at a time, and on any database a batch
+ * of many small writes costs about one fsync. Throughput comes from batching, not from parallel
+ * writers.
+ */
+public final class GroupCommitWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Opens the writer's connection; called again after a connection breaks. */
+    @FunctionalInterface
+    public interface ConnectionSource {
+        Connection open() throws SQLException;
+    }
+
+    private record Task<T>(Work<T> work, CompletableFuture<T> done) {}
+
+    private static final Task<Void> STOP = new Task<>(c -> null, new CompletableFuture<>());
+
+    private final ConnectionSource source;
+    private final BlockingQueue<Task<?>> queue;
+    private final int maxBatch;
+    private final long commitWaitMillis;
+    private final Thread thread;
+    private volatile boolean closed;
+    private Connection connection;
+
+    public GroupCommitWriter(ConnectionSource source, int queueCapacity, int maxBatch, long commitWaitMillis) {
+        this.source = source;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.maxBatch = maxBatch;
+        this.commitWaitMillis = commitWaitMillis;
+        this.thread = Thread.ofPlatform().name("hookline-writer").unstarted(this::loop);
+        this.thread.start();
+    }
+
+    /** Runs {@code work} in the next batch and returns its result once that batch has committed. */
+    public <T> T execute(Work<T> work) {
+        if (closed) {
+            throw new Failure.Unavailable("the server is shutting down", 1);
+        }
+        Task<T> task = new Task<>(work, new CompletableFuture<>());
+        if (!queue.offer(task)) {
+            throw new Failure.Unavailable("the write queue is full; retry shortly", 1);
+        }
+        try {
+            return task.done.get(commitWaitMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        } catch (TimeoutException e) {
+            // The work may still commit later; the caller must not assume either outcome, so it
+            // hears "unavailable" and retries (every write the API exposes is idempotent or
+            // carries its own id for that reason).
+            throw new Failure.Unavailable("the database did not commit in time", 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failure.Unavailable("interrupted while waiting for the commit", 1);
+        }
+    }
+
+    /** How many units are waiting for the writer. */
+    public int queued() {
+        return queue.size();
+    }
+
+    private void loop() {
+        List<Task<?>> batch = new ArrayList<>(maxBatch);
+        while (true) {
+            try {
+                Task<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closed) {
+                        break;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                boolean stop = batch.remove(STOP);
+                if (!batch.isEmpty()) {
+                    commit(batch);
+                }
+                batch.clear();
+                if (stop) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        closeConnection();
+    }
+
+    private void commit(List<Task<?>> batch) {
+        List<Object> results = new ArrayList<>(batch.size());
+        List<RuntimeException> failures = new ArrayList<>(batch.size());
+        try {
+            Connection c = connection();
+            for (Task<?> task : batch) {
+                Savepoint savepoint = c.setSavepoint();
+                try {
+                    results.add(task.work.run(c));
+                    failures.add(null);
+                    c.releaseSavepoint(savepoint);
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback(savepoint);
+                    c.releaseSavepoint(savepoint);
+                    results.add(null);
+                    failures.add(e instanceof SQLException sql ? new StoreException(sql) : (RuntimeException) e);
+                }
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            log.warn("a write batch of {} failed to commit: {}", batch.size(), e.toString());
+            abandonConnection();
+            Failure failure = new Failure.Unavailable("the database is unavailable", 2);
+            for (Task<?> task : batch) {
+                task.done.completeExceptionally(failure);
+            }
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            complete(batch.get(i), results.get(i), failures.get(i));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void complete(Task<T> task, Object result, RuntimeException failure) {
+        if (failure != null) {
+            task.done.completeExceptionally(failure);
+        } else {
+            task.done.complete((T) result);
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            connection = source.open();
+            connection.setAutoCommit(false);
+        }
+        return connection;
+    }
+
+    private void abandonConnection() {
+        try {
+            if (connection != null) {
+                connection.rollback();
+            }
+        } catch (SQLException ignored) {
+            // the connection is being replaced; a broken one cannot roll back either
+        }
+        closeConnection();
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                log.debug("closing the writer connection: {}", e.toString());
+            }
+            connection = null;
+        }
+    }
+
+    /** Commits what is queued, then stops the writer thread. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            queue.put(STOP);
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
