@@ -36,8 +36,7 @@ public final class Hookline implements AutoCloseable {
     private final ApiServer api;
     private final Optional<String> generatedRootKey;
 
-    private Hookline(Settings settings) throws IOException {
-        Clock clock = Clock.systemUTC();
+    private Hookline(Settings settings, Clock clock) throws IOException {
         Files.createDirectories(settings.dataDir());
         if (settings.databaseUrl() != null) {
             throw new IllegalArgumentException("HOOKLINE_DATABASE_URL is set, but this build supports only the embedded"
@@ -75,8 +74,13 @@ public final class Hookline implements AutoCloseable {
     }
 
     public static Hookline start(Settings settings) {
+        return start(settings, Clock.systemUTC());
+    }
+
+    /** Starts with the given clock (tests move time forward to cross a rotation's grace period). */
+    public static Hookline start(Settings settings, Clock clock) {
         try {
-            return new Hookline(settings);
+            return new Hookline(settings, clock);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

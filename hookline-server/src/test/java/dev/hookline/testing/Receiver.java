@@ -1,0 +1,91 @@
+package dev.hookline.testing;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * A real HTTP server on loopback that records every request it gets and answers with a status
+ * chosen per request (by its 1-based number), e.g. 500, 500, then 200.
+ */
+public final class Receiver implements AutoCloseable {
+
+    /** One request as received: headers (as java.net.http.HttpHeaders, for verifiers) and raw body. */
+    public record Request(HttpHeaders headers, byte[] body) {
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    private final HttpServer server;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger count = new AtomicInteger();
+    private volatile IntUnaryOperator statusForRequest = n -> 200;
+
+    public Receiver() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", exchange -> {
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, new ArrayList<>(v)));
+            requests.add(new Request(HttpHeaders.of(headers, (a, b) -> true), body));
+            int status = statusForRequest.applyAsInt(count.incrementAndGet());
+            byte[] reply = ("status " + status).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, reply.length);
+            exchange.getResponseBody().write(reply);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    /** Answers request n (1-based) with {@code statuses[n-1]}, and 200 after the list runs out. */
+    public Receiver answering(int... statuses) {
+        statusForRequest = n -> n <= statuses.length ? statuses[n - 1] : 200;
+        return this;
+    }
+
+    public Receiver alwaysAnswering(int status) {
+        statusForRequest = n -> status;
+        return this;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    public int count() {
+        return requests.size();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
