@@ -4,6 +4,7 @@ import dev.hookline.api.ApiServer;
 import dev.hookline.core.SecretCipher;
 import dev.hookline.delivery.DeliveryQueue;
 import dev.hookline.delivery.Dispatcher;
+import dev.hookline.delivery.EndpointUrlRules;
 import dev.hookline.delivery.SsrfGuard;
 import dev.hookline.ops.Metrics;
 import dev.hookline.outbound.AppStore;
@@ -43,34 +44,56 @@ public final class Hookline implements AutoCloseable {
                     + " SQLite store; unset it to use " + settings.dataDir().resolve("hookline.db"));
         }
         dataDirLock = lockDataDir(settings);
-        SecretCipher cipher = new SecretCipher(MasterKey.load(settings.masterKey(), settings.dataDir()));
-        db = Database.openSqlite(settings.dataDir());
+        Database database = null;
+        Dispatcher delivery = null;
+        ApiServer server = null;
+        try {
+            SecretCipher cipher = new SecretCipher(MasterKey.load(settings.masterKey(), settings.dataDir()));
+            database = Database.openSqlite(settings.dataDir());
 
-        SsrfGuard guard = new SsrfGuard(settings.allowPrivateTargets());
-        AppStore apps = new AppStore(db, clock);
-        EndpointStore endpoints = new EndpointStore(db, clock, cipher, guard::checkUrl);
-        EventTypeStore eventTypes = new EventTypeStore(db, clock);
-        DeliveryQueue queue = new DeliveryQueue(db);
-        // The message store wakes the dispatcher, which reads messages: break the cycle with a forward reference.
-        Dispatcher[] wakeTarget = new Dispatcher[1];
-        Runnable newWork = () -> wakeTarget[0].wake();
-        MessageStore messages = new MessageStore(db, clock, endpoints, newWork);
-        dispatcher = new Dispatcher(queue, messages, endpoints, guard, clock, settings.maxInFlight(), "node-" + ProcessHandle.current().pid());
-        wakeTarget[0] = dispatcher;
+            SsrfGuard guard = new SsrfGuard(settings.allowPrivateTargets());
+            AppStore apps = new AppStore(database, clock);
+            EndpointStore endpoints = new EndpointStore(database, clock, cipher, new EndpointUrlRules(settings.httpsOnly(), guard));
+            EventTypeStore eventTypes = new EventTypeStore(database, clock);
+            DeliveryQueue queue = new DeliveryQueue(database);
+            // The message store wakes the dispatcher, which reads messages: break the cycle with a forward reference.
+            Dispatcher[] wakeTarget = new Dispatcher[1];
+            Runnable newWork = () -> wakeTarget[0].wake();
+            MessageStore messages = new MessageStore(database, clock, endpoints, newWork);
+            delivery = new Dispatcher(queue, messages, endpoints, guard, clock, settings.maxInFlight(),
+                    "node-" + ProcessHandle.current().pid());
+            wakeTarget[0] = delivery;
 
-        Metrics metrics = new Metrics();
-        metrics.gauge("hookline_write_queue_depth", "units of work waiting for the group-commit writer", db::queuedWrites);
-        metrics.gauge("hookline_deliveries_in_flight", "HTTP requests to endpoints under way", dispatcher::inFlight);
+            Metrics metrics = new Metrics();
+            metrics.gauge("hookline_write_queue_depth", "units of work waiting for the group-commit writer", database::queuedWrites);
+            metrics.gauge("hookline_deliveries_in_flight", "HTTP requests to endpoints under way", delivery::inFlight);
 
-        api = new ApiServer(settings.host(), settings.port(), db, clock, settings.apiKey(), apps, endpoints, messages,
-                eventTypes, queue, metrics, newWork);
-        generatedRootKey = api.generateRootKeyIfNone();
+            server = new ApiServer(settings.host(), settings.port(), database, clock, settings.apiKey(), apps, endpoints,
+                    messages, eventTypes, queue, metrics, newWork);
+            // Bind first: a port that is taken must fail the start before anything is generated or sent.
+            server.start();
+            generatedRootKey = server.generateRootKeyIfNone();
 
-        // The SQLite file is locked to this process, so any lease in it belongs to a previous run that is gone.
-        queue.releaseAllLeases(clock.millis());
-        dispatcher.start();
-        api.start();
-        log.info("Hookline listening on port {} with data in {}", api.port(), settings.dataDir().toAbsolutePath());
+            // The SQLite file is locked to this process, so any lease in it belongs to a previous run that is gone.
+            queue.releaseAllLeases(clock.millis());
+            delivery.start();
+        } catch (RuntimeException | IOException e) {
+            if (server != null) {
+                server.close();
+            }
+            if (delivery != null) {
+                delivery.stop(Duration.ZERO);
+            }
+            if (database != null) {
+                database.close();
+            }
+            releaseLock();
+            throw e;
+        }
+        db = database;
+        dispatcher = delivery;
+        api = server;
+        log.info("Hookline listening on port {} with data in {}", api.port(), settings.dataDir().toAbsolutePath().normalize());
     }
 
     public static Hookline start(Settings settings) {
@@ -112,6 +135,11 @@ public final class Hookline implements AutoCloseable {
         api.close();
         dispatcher.stop(Duration.ofSeconds(10));
         db.close();
+        releaseLock();
+        log.info("Hookline stopped");
+    }
+
+    private void releaseLock() {
         try {
             dataDirLock.release();
             dataDirLock.channel().close();

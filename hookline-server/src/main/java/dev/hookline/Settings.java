@@ -16,6 +16,7 @@ public record Settings(
         String apiKey,
         String masterKey,
         boolean allowPrivateTargets,
+        boolean httpsOnly,
         int maxInFlight) {
 
     public static final int DEFAULT_PORT = 8080;
@@ -30,23 +31,41 @@ public record Settings(
                 blankToNull(env.get("HOOKLINE_API_KEY")),
                 blankToNull(env.get("HOOKLINE_MASTER_KEY")),
                 parseBoolean("HOOKLINE_ALLOW_PRIVATE_TARGETS", env.get("HOOKLINE_ALLOW_PRIVATE_TARGETS")),
+                parseBoolean("HOOKLINE_HTTPS_ONLY", env.get("HOOKLINE_HTTPS_ONLY")),
                 DEFAULT_MAX_IN_FLIGHT);
     }
 
-    public Settings withPort(int port) {
-        return new Settings(host, port, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, maxInFlight);
+    /** The defaults, with data in {@code dataDir}: what an empty environment gives. */
+    public static Settings defaults(Path dataDir) {
+        return fromEnvironment(Map.of()).withDataDir(dataDir);
     }
 
-    public Settings withDataDir(Path dir) {
-        return new Settings(host, port, dir, databaseUrl, apiKey, masterKey, allowPrivateTargets, maxInFlight);
+    public Settings withHost(String value) {
+        return new Settings(value, port, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
     }
 
-    public Settings withDatabaseUrl(String url) {
-        return new Settings(host, port, dataDir, url, apiKey, masterKey, allowPrivateTargets, maxInFlight);
+    public Settings withPort(int value) {
+        return new Settings(host, value, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
     }
 
-    public Settings withAllowPrivateTargets(boolean allow) {
-        return new Settings(host, port, dataDir, databaseUrl, apiKey, masterKey, allow, maxInFlight);
+    public Settings withDataDir(Path value) {
+        return new Settings(host, port, value, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
+    }
+
+    public Settings withDatabaseUrl(String value) {
+        return new Settings(host, port, dataDir, value, apiKey, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
+    }
+
+    public Settings withApiKey(String value) {
+        return new Settings(host, port, dataDir, databaseUrl, value, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
+    }
+
+    public Settings withAllowPrivateTargets(boolean value) {
+        return new Settings(host, port, dataDir, databaseUrl, apiKey, masterKey, value, httpsOnly, maxInFlight);
+    }
+
+    public Settings withHttpsOnly(boolean value) {
+        return new Settings(host, port, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, value, maxInFlight);
     }
 
     private static int parsePort(String value) {

@@ -18,10 +18,12 @@ import java.util.Optional;
 public final class ApiServer implements AutoCloseable {
     private final WebServer server;
     private final ApiKeys keys;
+    private final int requestedPort;
 
     public ApiServer(String host, int port, Database db, Clock clock, String rootKey, AppStore apps, EndpointStore endpoints,
                      MessageStore messages, EventTypeStore eventTypes, DeliveryQueue queue, Metrics metrics, Runnable newWork) {
         this.keys = new ApiKeys(db, clock, rootKey);
+        this.requestedPort = port;
         HttpRouting.Builder routing = HttpRouting.builder();
         Router router = new Router(routing, keys);
         AppAccess access = new AppAccess(apps);
@@ -58,8 +60,13 @@ public final class ApiServer implements AutoCloseable {
         return keys.generateRootKeyIfNone();
     }
 
+    /** Binds the port and starts serving; fails (and stops) when the port cannot be bound. */
     public ApiServer start() {
         server.start();
+        if (!server.isRunning() || server.port() < 0) {
+            server.stop();
+            throw new IllegalStateException("could not listen on port " + requestedPort + " (is it in use?)");
+        }
         return this;
     }
 

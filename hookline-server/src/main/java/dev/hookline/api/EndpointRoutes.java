@@ -16,8 +16,6 @@ import java.util.Set;
 
 /** {@code /v1/apps/{app}/endpoints}: where an app's messages go, their secrets, tests and attempt logs. */
 final class EndpointRoutes {
-    static final String TEST_EVENT = "webhook.test";
-
     private final EndpointStore endpoints;
     private final MessageStore messages;
     private final DeliveryQueue queue;
@@ -75,7 +73,7 @@ final class EndpointRoutes {
         data.put("webhook_id", ep.id());
         data.put("timestamp", clock.millis() / 1000);
         var ingested = messages.sendTo(app.id(), ep.id(),
-                new NewMessage(TEST_EVENT, data.toString().getBytes(StandardCharsets.UTF_8), null, null));
+                new NewMessage(MessageRoutes.TEST_EVENT, data.toString().getBytes(StandardCharsets.UTF_8), null, null));
         return Reply.accepted(MessageRoutes.view(ingested.message(), false));
     }
 
@@ -99,6 +97,17 @@ final class EndpointRoutes {
         out.put("url", ep.url());
         out.put("enabled", ep.enabled());
         out.setAll(ep.policy().toJson());
+        if (ep.publicKey() != null) {
+            ((ObjectNode) out.get("signature")).put("public_key", ep.publicKey());
+        }
+        // what deliveries actually carry, after header_prefix and scheme defaults are applied
+        ObjectNode carried = out.putObject("delivery_headers");
+        carried.put("signature", ep.policy().signatureHeader());
+        var meta = ep.policy().effectiveHeaders();
+        carried.put("event", meta.event());
+        carried.put("timestamp", meta.timestamp());
+        carried.put("attempt", meta.attempt());
+        carried.put("id", meta.id());
         Json.putTime(out, "created_at", ep.createdAt());
         Json.putTime(out, "updated_at", ep.updatedAt());
         return out;

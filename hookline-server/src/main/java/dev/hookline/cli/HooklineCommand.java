@@ -16,6 +16,9 @@ import picocli.CommandLine.Option;
 public final class HooklineCommand implements Runnable {
 
     public static void main(String[] args) {
+        // Helidon logs through java.util.logging: send it to SLF4J so there is one log format.
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         CommandLine cli = new CommandLine(new HooklineCommand());
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             line.getErr().println("hookline: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
@@ -77,6 +80,8 @@ public final class HooklineCommand implements Runnable {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 hookline.close();
                 stopped.countDown();
+                // A graceful stop on SIGTERM is a success: exit 0, not the JVM's 143.
+                Runtime.getRuntime().halt(0);
             }, "hookline-shutdown"));
             stopped.await();
             return 0;

@@ -16,6 +16,11 @@ public final class Times {
         return RFC3339.format(Instant.ofEpochMilli(epochMillis));
     }
 
+    /** Parses a time this class formatted (or any RFC 3339 time). */
+    public static long parseMillis(String value) {
+        return java.time.OffsetDateTime.parse(value).toInstant().toEpochMilli();
+    }
+
     public static long parse(String field, String value) {
         try {
             return java.time.OffsetDateTime.parse(value).toInstant().toEpochMilli();

@@ -147,7 +147,7 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void attempt(DeliveryClaim claim, Message message, EndpointStore.Signable target) {
-        SignedRequest request = RequestSigner.sign(message, target.endpoint(), target.secrets(), clock.millis());
+        SignedRequest request = RequestSigner.sign(message, target.endpoint(), target.secrets(), claim.attemptNumber(), clock.millis());
         SendResult result = sender.send(request);
         long now = clock.millis();
         AttemptOutcome outcome = Rescheduler.decide(result, target.endpoint().policy().retry(), claim.attemptNumber(), now);

@@ -9,26 +9,36 @@ import dev.hookline.outbound.SigningSecrets;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Turns a message into the bytes and headers one endpoint receives, signed with the endpoint's
  * live secrets through {@code hookline-signature} (the same code receivers can use to verify).
  *
- * <p>The body is the same on every attempt; only the timestamp and signature change. The
- * {@code webhook-id} is the message id, stable across retries, so receivers can de-duplicate.
+ * <p>The body is the same on every attempt; only the timestamp, the attempt number and the
+ * signature change. The {@code webhook-id} is the message id, stable across retries, so receivers
+ * can de-duplicate.
  */
 final class RequestSigner {
-    static final String USER_AGENT = "Hookline/0.1 (+https://github.com/hookline)";
+    static final String USER_AGENT = "Hookline/0.1";
+    /** The event of the "test" button; its body always has seed 002's shape. */
+    static final String TEST_EVENT = "webhook.test";
+    private static final List<String> TEST_ENVELOPE = List.of("id", "event", "timestamp", "data");
 
     private RequestSigner() {}
 
-    static SignedRequest sign(Message message, Endpoint endpoint, SigningSecrets secrets, long nowMillis) {
+    static SignedRequest sign(Message message, Endpoint endpoint, SigningSecrets secrets, int attempt, long nowMillis) {
         EndpointPolicy policy = endpoint.policy();
-        byte[] body = switch (policy.payloadFormat()) {
-            case ENVELOPE -> envelope(message);
-            case RAW -> message.payload();
-        };
+        byte[] body;
+        if (message.event().equals(TEST_EVENT)) {
+            body = envelope(message, TEST_ENVELOPE);
+        } else {
+            body = switch (policy.payloadFormat()) {
+                case ENVELOPE -> envelope(message, policy.envelope());
+                case RAW -> message.payload();
+            };
+        }
         long timestamp = nowMillis / 1000;
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
@@ -36,22 +46,41 @@ final class RequestSigner {
         headers.putAll(policy.headers());
         headers.put("webhook-id", message.id());
         headers.put("webhook-timestamp", Long.toString(timestamp));
-        headers.put(policy.signature().header(),
+        EndpointPolicy.MetadataHeaders meta = policy.effectiveHeaders();
+        putIfNamed(headers, meta.event(), message.event());
+        putIfNamed(headers, meta.timestamp(), Long.toString(timestamp));
+        putIfNamed(headers, meta.attempt(), Integer.toString(attempt));
+        putIfNamed(headers, meta.id(), message.id());
+        headers.put(policy.signatureHeader(),
                 policy.signature().scheme().sign(secrets.active(nowMillis), message.id(), timestamp, body));
         return new SignedRequest(endpoint.url(), headers, body, policy.timeoutMs());
     }
 
-    /** {@code {"id","event","created_at","data"}} with {@code data} spliced in as the producer sent it. */
-    static byte[] envelope(Message m) {
+    private static void putIfNamed(Map<String, String> headers, String name, String value) {
+        if (name != null) {
+            headers.put(name, value);
+        }
+    }
+
+    /** The envelope's keys in the configured order, with {@code data} spliced in as the producer sent it. */
+    static byte[] envelope(Message m, List<String> keys) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(m.payload().length + 128);
-        out.writeBytes("{\"id\":".getBytes(StandardCharsets.UTF_8));
-        writeString(out, m.id());
-        out.writeBytes(",\"event\":".getBytes(StandardCharsets.UTF_8));
-        writeString(out, m.event());
-        out.writeBytes(",\"created_at\":".getBytes(StandardCharsets.UTF_8));
-        writeString(out, Times.format(m.createdAt()));
-        out.writeBytes(",\"data\":".getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(m.payload());
+        out.write('{');
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i);
+            if (i > 0) {
+                out.write(',');
+            }
+            writeString(out, key);
+            out.write(':');
+            switch (key) {
+                case "id" -> writeString(out, m.id());
+                case "event", "type" -> writeString(out, m.event());
+                case "created_at", "timestamp" -> writeString(out, Times.format(m.createdAt()));
+                case "data" -> out.writeBytes(m.payload());
+                default -> throw new IllegalStateException("unknown envelope key " + key);
+            }
+        }
         out.write('}');
         return out.toByteArray();
     }

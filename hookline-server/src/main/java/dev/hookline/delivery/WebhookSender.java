@@ -4,6 +4,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.DnsAddressLookup;
 import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.api.WebClient;
 import io.helidon.webclient.spi.DnsResolver;
 import java.io.IOException;
@@ -45,6 +46,8 @@ final class WebhookSender {
         };
         this.client = WebClient.builder()
                 .dnsResolver(resolver)
+                // Direct connections only: through a proxy, the address connected to would escape the SSRF guard.
+                .proxy(Proxy.noProxy())
                 .followRedirects(false)
                 .sendExpectContinue(false)
                 .socketOptions(s -> s.connectTimeout(Duration.ofSeconds(10)))

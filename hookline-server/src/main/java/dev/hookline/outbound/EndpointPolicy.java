@@ -23,17 +23,33 @@ public record EndpointPolicy(
         String description,
         List<String> events,
         List<String> channels,
+        JsonNode filterJson,
+        ContentFilter filter,
         SignatureConfig signature,
+        String headerPrefix,
+        MetadataHeaders metadataHeaders,
         Map<String, String> headers,
         int timeoutMs,
         RetryPolicy retry,
-        PayloadFormat payloadFormat) {
+        PayloadFormat payloadFormat,
+        List<String> envelope) {
+
+    /**
+     * Optional headers carrying the event name, the delivery time (unix seconds), the attempt
+     * number (1, 2, 3…) and the message id. Each is null when not sent.
+     */
+    public record MetadataHeaders(String event, String timestamp, String attempt, String id) {}
+
+    /** The keys an envelope may have, in the order the producer's format wants them. */
+    public static final Set<String> ENVELOPE_KEYS = Set.of("id", "event", "type", "created_at", "timestamp", "data");
+    public static final List<String> DEFAULT_ENVELOPE = List.of("id", "event", "created_at", "data");
 
     public static final int DEFAULT_TIMEOUT_MS = 30_000;
     public static final int MAX_TIMEOUT_MS = 120_000;
 
-    static final Set<String> FIELDS = Set.of("name", "description", "events", "channels", "signature", "headers",
-            "timeout_ms", "retry", "payload_format");
+    static final Set<String> FIELDS = Set.of("name", "description", "events", "channels", "filter", "signature",
+            "header_prefix", "event_header", "timestamp_header", "attempt_header", "id_header", "headers",
+            "timeout_ms", "retry", "payload_format", "envelope");
 
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
     private static final Set<String> RESERVED_HEADERS = Set.of("content-type", "content-length", "host",
@@ -47,16 +63,48 @@ public record EndpointPolicy(
                 EventMatcher.validatePattern(f.name("events") + "[" + i + "]", events.get(i));
             }
         }
+        JsonNode filterJson = f.raw("filter");
+        String prefix = headerName(f, "header_prefix");
         return new EndpointPolicy(
                 f.string("name", 200),
                 f.string("description", 2000),
                 events,
                 f.strings("channels", 100),
+                filterJson,
+                filterJson == null ? null : ContentFilter.compile(f.name("filter"), filterJson),
                 signature(f.object("signature")),
+                prefix,
+                new MetadataHeaders(headerName(f, "event_header"), headerName(f, "timestamp_header"),
+                        headerName(f, "attempt_header"), headerName(f, "id_header")),
                 headers(f),
                 Math.toIntExact(orDefault(f.integer("timeout_ms", 100, MAX_TIMEOUT_MS), (long) DEFAULT_TIMEOUT_MS)),
                 retry(f.object("retry")),
-                payloadFormat(f));
+                payloadFormat(f),
+                envelope(f));
+    }
+
+    /** The header the signature goes in: as configured, else {@code <prefix>Signature}, else the scheme's default. */
+    public String signatureHeader() {
+        if (signature.header() != null) {
+            return signature.header();
+        }
+        return headerPrefix != null ? headerPrefix + "Signature" : signature.defaultHeader();
+    }
+
+    /**
+     * The metadata headers deliveries carry: each as configured, else derived from
+     * {@code header_prefix} ({@code <prefix>Event}, {@code <prefix>Delivery}, {@code <prefix>Attempt}).
+     */
+    public MetadataHeaders effectiveHeaders() {
+        return new MetadataHeaders(orPrefixed(metadataHeaders.event(), headerPrefix, "Event"),
+                orPrefixed(metadataHeaders.timestamp(), headerPrefix, "Delivery"),
+                orPrefixed(metadataHeaders.attempt(), headerPrefix, "Attempt"),
+                metadataHeaders.id());
+    }
+
+    /** Whether a message (seen as {@code {"event","channels","data"}}) passes this endpoint's filter. */
+    public boolean passes(java.util.function.Supplier<JsonNode> message) {
+        return filter == null || filter.matches(message.get());
     }
 
     public ObjectNode toJson() {
@@ -66,9 +114,18 @@ public record EndpointPolicy(
         out.put("description", description);
         putList(out, "events", events);
         putList(out, "channels", channels);
+        out.set("filter", filterJson);
         ObjectNode sig = out.putObject("signature");
         sig.put("scheme", signature.scheme().wireName());
         sig.put("header", signature.header());
+        if (signature.ed25519()) {
+            sig.put("algorithm", "ed25519");
+        }
+        out.put("header_prefix", headerPrefix);
+        out.put("event_header", metadataHeaders.event());
+        out.put("timestamp_header", metadataHeaders.timestamp());
+        out.put("attempt_header", metadataHeaders.attempt());
+        out.put("id_header", metadataHeaders.id());
         ObjectNode h = out.putObject("headers");
         headers.forEach(h::put);
         out.put("timeout_ms", timeoutMs);
@@ -87,6 +144,7 @@ public record EndpointPolicy(
             }
         }
         out.put("payload_format", payloadFormat.wireName());
+        putList(out, "envelope", envelope);
         return out;
     }
 
@@ -103,7 +161,7 @@ public record EndpointPolicy(
         if (f == null) {
             return SignatureConfig.DEFAULT;
         }
-        f.allowOnly(Set.of("scheme", "header"));
+        f.allowOnly(Set.of("scheme", "header", "algorithm"));
         SignatureScheme scheme = SignatureScheme.STANDARD;
         String name = f.string("scheme");
         if (name != null) {
@@ -113,13 +171,44 @@ public record EndpointPolicy(
                 throw new Failure.Invalid(f.name("scheme"), e.getMessage());
             }
         }
-        String header = f.string("header", 100);
-        if (header == null) {
-            header = scheme == SignatureScheme.STANDARD ? "webhook-signature" : "X-Webhook-Signature";
-        } else if (!HEADER_NAME.matcher(header).matches()) {
-            throw new Failure.Invalid(f.name("header"), "'" + header + "' is not a valid HTTP header name");
+        String header = headerName(f, "header");
+        String algorithm = f.string("algorithm");
+        boolean ed25519 = "ed25519".equals(algorithm);
+        if (algorithm != null && !ed25519 && !"hmac-sha256".equals(algorithm)) {
+            throw new Failure.Invalid(f.name("algorithm"), "must be 'hmac-sha256' or 'ed25519'");
         }
-        return new SignatureConfig(scheme, header);
+        if (ed25519 && scheme != SignatureScheme.STANDARD) {
+            throw new Failure.Invalid(f.name("algorithm"), "ed25519 is offered with the 'standard' scheme only");
+        }
+        return new SignatureConfig(scheme, header, ed25519);
+    }
+
+    private static String headerName(Fields f, String field) {
+        String name = f.string(field, 100);
+        if (name != null && !HEADER_NAME.matcher(name).matches()) {
+            throw new Failure.Invalid(f.name(field), "'" + name + "' is not a valid HTTP header name");
+        }
+        return name;
+    }
+
+    private static String orPrefixed(String explicit, String prefix, String suffix) {
+        return explicit != null ? explicit : prefix == null ? null : prefix + suffix;
+    }
+
+    private static List<String> envelope(Fields f) {
+        List<String> keys = f.strings("envelope", ENVELOPE_KEYS.size());
+        if (keys == null) {
+            return DEFAULT_ENVELOPE;
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            if (!ENVELOPE_KEYS.contains(keys.get(i))) {
+                throw new Failure.Invalid(f.name("envelope") + "[" + i + "]", "must be one of " + String.join(", ", new java.util.TreeSet<>(ENVELOPE_KEYS)));
+            }
+        }
+        if (new java.util.HashSet<>(keys).size() != keys.size() || !keys.contains("data")) {
+            throw new Failure.Invalid(f.name("envelope"), "must list each key once, 'data' among them");
+        }
+        return keys;
     }
 
     private static Map<String, String> headers(Fields f) {

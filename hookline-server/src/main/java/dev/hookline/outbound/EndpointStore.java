@@ -47,7 +47,7 @@ public final class EndpointStore {
         CREATE_FIELDS = Set.copyOf(patch);
     }
 
-    private static final String COLUMNS = "id, app_id, url, enabled, policy, created_at, updated_at";
+    private static final String COLUMNS = "id, app_id, url, enabled, policy, public_key, created_at, updated_at";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Parsed policies by endpoint id, valid while the row's updated_at is unchanged (fan-out is hot). */
@@ -73,22 +73,18 @@ public final class EndpointStore {
         String url = url(body);
         boolean enabled = !Boolean.FALSE.equals(body.bool("enabled"));
         EndpointPolicy policy = EndpointPolicy.fromJson(body);
-        String secret = body.string("secret");
-        if (secret == null) {
-            secret = WebhookSecret.generate();
-        } else {
-            validateSecret(body.name("secret"), secret, policy.signature().scheme());
-        }
+        String secret = newSecret(body.name("secret"), body.string("secret"), policy.signature());
         String sealed = cipher.seal(secret);
-        String clear = secret;
+        String publicKey = publicKeyOf(secret);
         return db.write(c -> {
             App app = AppStore.require(c, appIdOrUid);
             long now = clock.millis();
-            Endpoint ep = new Endpoint(Ids.next("ep"), app.id(), url, enabled, policy, now, now);
-            Sql.update(c, "INSERT INTO endpoints (id, app_id, url, enabled, timeout_ms, policy, secret, created_at, updated_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    ep.id(), ep.appId(), ep.url(), ep.enabled(), policy.timeoutMs(), policy.toJson().toString(), sealed, now, now);
-            return new Created(ep, clear);
+            Endpoint ep = new Endpoint(Ids.next("ep"), app.id(), url, enabled, policy, publicKey, now, now);
+            Sql.update(c, "INSERT INTO endpoints (id, app_id, url, enabled, timeout_ms, policy, secret, public_key, created_at, updated_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    ep.id(), ep.appId(), ep.url(), ep.enabled(), policy.timeoutMs(), policy.toJson().toString(), sealed,
+                    publicKey, now, now);
+            return new Created(ep, secret);
         });
     }
 
@@ -113,8 +109,13 @@ public final class EndpointStore {
             Endpoint current = require(c, AppStore.require(c, appIdOrUid).id(), endpointId);
             ObjectNode merged = EndpointPolicy.merge(current.policy().toJson(), patch, EndpointPolicy.FIELDS);
             EndpointPolicy policy = EndpointPolicy.fromJson(Fields.of(merged));
+            if (policy.signature().ed25519() != current.policy().signature().ed25519()
+                    || (current.policy().signature().scheme() == SignatureScheme.STANDARD) != (policy.signature().scheme() == SignatureScheme.STANDARD)) {
+                throw new Failure.Invalid("signature", "changing between HMAC and ed25519, or between 'standard' and the other"
+                        + " schemes, needs a new secret: create a new endpoint instead");
+            }
             Endpoint updated = new Endpoint(current.id(), current.appId(), newUrl == null ? current.url() : newUrl,
-                    enabled == null ? current.enabled() : enabled, policy, current.createdAt(),
+                    enabled == null ? current.enabled() : enabled, policy, current.publicKey(), current.createdAt(),
                     Math.max(clock.millis(), current.updatedAt() + 1));
             Sql.update(c, "UPDATE endpoints SET url = ?, enabled = ?, timeout_ms = ?, policy = ?, updated_at = ? WHERE id = ?",
                     updated.url(), updated.enabled(), policy.timeoutMs(), policy.toJson().toString(), updated.updatedAt(), updated.id());
@@ -138,16 +139,11 @@ public final class EndpointStore {
     public String rotateSecret(String appIdOrUid, String endpointId, String newSecret) {
         return db.write(c -> {
             Endpoint ep = require(c, AppStore.require(c, appIdOrUid).id(), endpointId);
-            String secret = newSecret;
-            if (secret == null) {
-                secret = WebhookSecret.generate();
-            } else {
-                validateSecret("secret", secret, ep.policy().signature().scheme());
-            }
+            String secret = newSecret("secret", newSecret, ep.policy().signature());
             long now = clock.millis();
             Sql.update(c, "UPDATE endpoints SET previous_secret = secret, previous_secret_expires_at = ?, secret = ?,"
-                            + " updated_at = ? WHERE id = ?",
-                    now + ROTATION_GRACE.toMillis(), cipher.seal(secret), Math.max(now, ep.updatedAt() + 1), ep.id());
+                            + " public_key = ?, updated_at = ? WHERE id = ?",
+                    now + ROTATION_GRACE.toMillis(), cipher.seal(secret), publicKeyOf(secret), Math.max(now, ep.updatedAt() + 1), ep.id());
             return secret;
         });
     }
@@ -173,9 +169,10 @@ public final class EndpointStore {
     public record Signable(Endpoint endpoint, SigningSecrets secrets) {}
 
     /** The app's endpoints that would receive a message of this event and these channels. */
-    List<Endpoint> subscribers(Connection c, String appId, String event, List<String> channels) throws SQLException {
+    List<Endpoint> subscribers(Connection c, String appId, String event, List<String> channels,
+                               java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> message) throws SQLException {
         return Sql.list(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND enabled = 1", this::row, appId)
-                .stream().filter(ep -> ep.wants(event, channels)).toList();
+                .stream().filter(ep -> ep.wants(event, channels, message)).toList();
     }
 
     static Endpoint require(Connection c, String appId, String endpointId) throws SQLException {
@@ -203,7 +200,7 @@ public final class EndpointStore {
             throw new IllegalStateException("endpoint " + rs.getString("id") + " has an unreadable policy", e);
         }
         return new Endpoint(rs.getString("id"), rs.getString("app_id"), rs.getString("url"), rs.getInt("enabled") == 1,
-                policy, rs.getLong("created_at"), rs.getLong("updated_at"));
+                policy, rs.getString("public_key"), rs.getLong("created_at"), rs.getLong("updated_at"));
     }
 
     private String url(Fields body) {
@@ -231,12 +228,36 @@ public final class EndpointStore {
         return raw;
     }
 
+    /** The secret to store: the caller's (validated) or a generated one of the kind the signature needs. */
+    private static String newSecret(String field, String supplied, SignatureConfig signature) {
+        if (supplied == null) {
+            return signature.ed25519() ? WebhookSecret.generateEd25519().secretKey() : WebhookSecret.generate();
+        }
+        if (signature.ed25519() != supplied.startsWith("whsk_")) {
+            throw new Failure.Invalid(field, signature.ed25519()
+                    ? "an ed25519 endpoint needs a 'whsk_' secret key (or none, to have one generated)"
+                    : "a 'whsk_' key signs with ed25519: set signature.algorithm to 'ed25519'");
+        }
+        validateSecret(field, supplied, signature.scheme());
+        return supplied;
+    }
+
+    private static String publicKeyOf(String secret) {
+        return secret.startsWith("whsk_") ? WebhookSecret.publicKeyOf(secret) : null;
+    }
+
     /**
      * A caller-supplied secret must be strong enough to sign with. Standard Webhooks secrets are
      * {@code whsec_} + base64 of 24 to 64 bytes; the other schemes use the string's bytes as the key.
      */
     private static void validateSecret(String field, String secret, SignatureScheme scheme) {
-        if (scheme == SignatureScheme.STANDARD && !secret.startsWith("whsk_")) {
+        if (secret.startsWith("whsk_")) {
+            try {
+                WebhookSecret.publicKeyOf(secret);
+            } catch (IllegalArgumentException e) {
+                throw new Failure.Invalid(field, "is not a valid ed25519 secret key: " + e.getMessage());
+            }
+        } else if (scheme == SignatureScheme.STANDARD) {
             String b64 = secret.startsWith("whsec_") ? secret.substring(6) : secret;
             byte[] key;
             try {

@@ -57,7 +57,7 @@ public final class MessageStore {
                 }
             }
             Message msg = insert(c, app.id(), m);
-            List<Endpoint> targets = endpoints.subscribers(c, app.id(), m.event(), m.channels());
+            List<Endpoint> targets = endpoints.subscribers(c, app.id(), m.event(), m.channels(), new FilterView(msg));
             for (Endpoint ep : targets) {
                 insertDelivery(c, msg, ep.id());
             }
@@ -80,6 +80,32 @@ public final class MessageStore {
         });
         newWork.run();
         return result;
+    }
+
+    /** The message as filters see it, {@code {"event","channels","data"}}, parsed at most once. */
+    private static final class FilterView implements java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> {
+        private final Message message;
+        private com.fasterxml.jackson.databind.JsonNode view;
+
+        FilterView(Message message) {
+            this.message = message;
+        }
+
+        @Override
+        public com.fasterxml.jackson.databind.JsonNode get() {
+            if (view == null) {
+                var node = JSON.createObjectNode();
+                node.put("event", message.event());
+                node.set("channels", JSON.valueToTree(message.channels()));
+                try {
+                    node.set("data", JSON.readTree(message.payload()));
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("a stored payload is not JSON", e);
+                }
+                view = node;
+            }
+            return view;
+        }
     }
 
     private Message insert(Connection c, String appId, NewMessage m) throws SQLException {

@@ -10,6 +10,7 @@ import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import dev.hookline.testing.Await;
 import dev.hookline.testing.Receiver;
+import dev.hookline.testing.Receivers;
 import dev.hookline.testing.ShiftableClock;
 import dev.hookline.testing.TestServer;
 import java.nio.charset.StandardCharsets;
@@ -29,18 +30,16 @@ class OutboundDeliveryTest {
 
     private final ShiftableClock clock = new ShiftableClock();
     private final TestServer server = new TestServer(clock);
-    private final List<Receiver> receivers = new ArrayList<>();
+    private final Receivers receivers = new Receivers();
 
     @AfterEach
     void tearDown() {
         server.close();
-        receivers.forEach(Receiver::close);
+        receivers.close();
     }
 
     private Receiver receiver() {
-        Receiver r = new Receiver();
-        receivers.add(r);
-        return r;
+        return receivers.start();
     }
 
     @Test

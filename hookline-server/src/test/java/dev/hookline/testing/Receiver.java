@@ -36,6 +36,7 @@ public final class Receiver implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger count = new AtomicInteger();
     private volatile IntUnaryOperator statusForRequest = n -> 200;
+    private volatile long delayMillis;
 
     public Receiver() {
         try {
@@ -52,6 +53,13 @@ public final class Receiver implements AutoCloseable {
             Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, new ArrayList<>(v)));
             requests.add(new Request(HttpHeaders.of(headers, (a, b) -> true), body));
+            if (delayMillis > 0) {
+                try {
+                    Thread.sleep(delayMillis); // a slow endpoint, on purpose
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             int status = statusForRequest.applyAsInt(count.incrementAndGet());
             byte[] reply = ("status " + status).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, reply.length);
@@ -64,6 +72,12 @@ public final class Receiver implements AutoCloseable {
     /** Answers request n (1-based) with {@code statuses[n-1]}, and 200 after the list runs out. */
     public Receiver answering(int... statuses) {
         statusForRequest = n -> n <= statuses.length ? statuses[n - 1] : 200;
+        return this;
+    }
+
+    /** Holds every response back this long, like an endpoint that is slow to answer. */
+    public Receiver delaying(java.time.Duration delay) {
+        delayMillis = delay.toMillis();
         return this;
     }
 

@@ -24,7 +24,7 @@ public final class TestServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private final Path dataDir;
+    private final Settings settings;
     private final Clock clock;
     private Hookline hookline;
 
@@ -33,8 +33,15 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer(Clock clock) {
+        this(clock, s -> s);
+    }
+
+    /** A server whose settings {@code adjust} changes from the test defaults. */
+    public TestServer(Clock clock, java.util.function.UnaryOperator<Settings> adjust) {
         try {
-            this.dataDir = Files.createTempDirectory("hookline-test");
+            Path dataDir = Files.createTempDirectory("hookline-test");
+            this.settings = adjust.apply(Settings.defaults(dataDir).withHost("127.0.0.1").withPort(0)
+                    .withApiKey(ROOT_KEY).withAllowPrivateTargets(true));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -43,7 +50,6 @@ public final class TestServer implements AutoCloseable {
     }
 
     public void start() {
-        Settings settings = new Settings("127.0.0.1", 0, dataDir, null, ROOT_KEY, null, true, Settings.DEFAULT_MAX_IN_FLIGHT);
         hookline = Hookline.start(settings, clock);
     }
 
@@ -58,7 +64,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Path dataDir() {
-        return dataDir;
+        return settings.dataDir();
     }
 
     public String baseUrl() {
