@@ -100,6 +100,21 @@ class PosternSeedTest {
                 .isEqualTo(WebhookVerificationException.Reason.TIMESTAMP_TOO_OLD);
     }
 
+    @Test
+    void aReceiverThatSwitchedToTheRotatedSecretKeepsVerifyingDuringTheGracePeriod() {
+        server.post("/v1/apps", "{\"name\":\"Postern\",\"uid\":\"postern\"}");
+        register(inbox7, null);
+        String ep = server.get("/v1/apps/postern/endpoints").text("/data/0/id");
+        String rotated = server.post("/v1/apps/postern/endpoints/" + ep + "/secret/rotate", null).text("/secret");
+
+        server.post("/v1/apps/postern/messages", "{\"event\":\"message.received\",\"data\":" + DELIVERY + "}");
+
+        Await.until("the delivery", WAIT, () -> inbox7.count() == 1);
+        Receiver.Request r = inbox7.requests().get(0);
+        // verify.ts reads the header with Object.fromEntries, which keeps the last v1: the new secret's
+        assertThat(verifyTs(r.body(), r.header("X-Postern-Signature"), rotated)).isEqualTo("true");
+    }
+
     /**
      * Runs the {@code verify.ts} block of seed 001 in node. Node 20 cannot run TypeScript, so the
      * three {@code : string} parameter annotations are stripped (what {@code --strip-types} does);

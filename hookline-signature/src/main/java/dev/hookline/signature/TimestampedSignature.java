@@ -61,13 +61,20 @@ public final class TimestampedSignature {
     return sign(List.of(secret), timestampSeconds, body);
   }
 
-  /** {@code t=<timestampSeconds>,v1=<hex>,v1=<hex>…}, one {@code v1} per secret in the given order. */
+  /**
+   * {@code t=<timestampSeconds>,v1=<hex>,v1=<hex>…}: one {@code v1} per secret. {@code secrets} is
+   * newest first, as everywhere in this library; the header lists them the other way round, so the
+   * newest secret's {@code v1} is the last one.
+   */
   public static String sign(List<String> secrets, long timestampSeconds, byte[] body) {
     if (secrets.isEmpty()) {
       throw new IllegalArgumentException("at least one secret is needed to sign");
     }
     StringBuilder header = new StringBuilder("t=").append(timestampSeconds);
-    for (String secret : secrets) {
+    // Oldest first, newest last: receivers that read the header into a map (seed 001's verify.ts
+    // uses Object.fromEntries) keep only the last v1, and a receiver that already switched to the
+    // new secret must not fail for the whole grace period. Verifiers that try every v1 don't care.
+    for (String secret : secrets.reversed()) {
       byte[] mac = HmacSha256.mac(WebhookSecret.utf8HmacKey(secret), signedPrefix(timestampSeconds), body);
       header.append(",v1=").append(HexFormat.of().formatHex(mac));
     }

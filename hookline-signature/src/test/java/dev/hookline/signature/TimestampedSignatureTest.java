@@ -171,4 +171,14 @@ class TimestampedSignatureTest {
     assertThat(VERIFIER.parse(null, BODY)).isNull();
     assertThat(VERIFIER.parse(TimestampedSignature.sign(SECRET, T - 301, BODY), BODY)).isNull();
   }
+
+  @Test
+  void putsTheNewestSecretsSignatureLastForReceiversThatKeepOnlyTheLastV1() {
+    String newest = "whsec_newest_secret_value";
+    String oldest = "whsec_oldest_secret_value";
+    byte[] body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String header = TimestampedSignature.sign(java.util.List.of(newest, oldest), 1749751542L, body);
+    assertThat(header).isEqualTo(TimestampedSignature.sign(oldest, 1749751542L, body)
+        + "," + TimestampedSignature.sign(newest, 1749751542L, body).substring("t=1749751542,".length()));
+  }
 }
