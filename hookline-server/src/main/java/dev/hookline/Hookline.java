@@ -6,6 +6,9 @@ import dev.hookline.delivery.DeliveryQueue;
 import dev.hookline.delivery.Dispatcher;
 import dev.hookline.delivery.EndpointUrlRules;
 import dev.hookline.delivery.SsrfGuard;
+import dev.hookline.inbound.InboundEventStore;
+import dev.hookline.inbound.InboundReceiver;
+import dev.hookline.inbound.SourceStore;
 import dev.hookline.ops.Metrics;
 import dev.hookline.outbound.AppStore;
 import dev.hookline.outbound.EndpointStore;
@@ -68,8 +71,12 @@ public final class Hookline implements AutoCloseable {
             metrics.gauge("hookline_write_queue_depth", "units of work waiting for the group-commit writer", database::queuedWrites);
             metrics.gauge("hookline_deliveries_in_flight", "HTTP requests to endpoints under way", delivery::inFlight);
 
-            server = new ApiServer(settings.host(), settings.port(), database, clock, settings.apiKey(), apps, endpoints,
-                    messages, eventTypes, queue, metrics, newWork);
+            SourceStore sources = new SourceStore(database, clock, cipher, app -> apps.get(app).id());
+            InboundEventStore inboundEvents = new InboundEventStore(database);
+            InboundReceiver receiver = new InboundReceiver(database, clock, sources, inboundEvents, messages);
+
+            server = new ApiServer(settings.host(), settings.port(), settings.publicUrl(), database, clock, settings.apiKey(),
+                    new ApiServer.Services(apps, endpoints, messages, eventTypes, queue, sources, inboundEvents, receiver, metrics));
             // Bind first: a port that is taken must fail the start before anything is generated or sent.
             server.start();
             generatedRootKey = server.generateRootKeyIfNone();

@@ -11,6 +11,7 @@ import java.util.Map;
 public record Settings(
         String host,
         int port,
+        String publicUrl,
         Path dataDir,
         String databaseUrl,
         String apiKey,
@@ -26,6 +27,7 @@ public record Settings(
         return new Settings(
                 env.getOrDefault("HOOKLINE_HOST", "0.0.0.0"),
                 parsePort(env.get("HOOKLINE_PORT")),
+                blankToNull(env.get("HOOKLINE_PUBLIC_URL")),
                 Path.of(env.getOrDefault("HOOKLINE_DATA_DIR", "./data")),
                 blankToNull(env.get("HOOKLINE_DATABASE_URL")),
                 blankToNull(env.get("HOOKLINE_API_KEY")),
@@ -41,31 +43,31 @@ public record Settings(
     }
 
     public Settings withHost(String value) {
-        return new Settings(value, port, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
+        return new Settings(value, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
     }
 
     public Settings withPort(int value) {
-        return new Settings(host, value, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
+        return new Settings(host, value, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
     }
 
     public Settings withDataDir(Path value) {
-        return new Settings(host, port, value, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
+        return new Settings(host, port, publicUrl, value, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
     }
 
     public Settings withDatabaseUrl(String value) {
-        return new Settings(host, port, dataDir, value, apiKey, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, value, apiKey, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
     }
 
     public Settings withApiKey(String value) {
-        return new Settings(host, port, dataDir, databaseUrl, value, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, value, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
     }
 
     public Settings withAllowPrivateTargets(boolean value) {
-        return new Settings(host, port, dataDir, databaseUrl, apiKey, masterKey, value, httpsOnly, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, value, httpsOnly, maxInFlight);
     }
 
     public Settings withHttpsOnly(boolean value) {
-        return new Settings(host, port, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, value, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, value, maxInFlight);
     }
 
     private static int parsePort(String value) {

@@ -1,14 +1,13 @@
 package dev.hookline.api;
 
 import dev.hookline.core.Failure;
+import dev.hookline.core.Hashes;
 import dev.hookline.core.Ids;
 import dev.hookline.core.Page;
 import dev.hookline.core.PageRequest;
 import dev.hookline.store.Database;
 import dev.hookline.store.Sql;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -43,7 +42,7 @@ final class ApiKeys {
     ApiKeys(Database db, Clock clock, String configuredRootKey) {
         this.db = db;
         this.clock = clock;
-        this.configuredRootHash = configuredRootKey == null ? null : sha256(configuredRootKey);
+        this.configuredRootHash = configuredRootKey == null ? null : Hashes.sha256(configuredRootKey);
         this.storedRootHash = db.read(c -> Sql.one(c, "SELECT value FROM meta WHERE name = ?", rs -> rs.getString(1), ROOT_HASH))
                 .map(HexFormat.of()::parseHex).orElse(null);
     }
@@ -57,7 +56,7 @@ final class ApiKeys {
             return Optional.empty();
         }
         String key = PREFIX + Ids.token(32);
-        byte[] hash = sha256(key);
+        byte[] hash = Hashes.sha256(key);
         db.write(c -> Sql.update(c, "INSERT INTO meta (name, value) VALUES (?, ?)", ROOT_HASH, HexFormat.of().formatHex(hash)));
         storedRootHash = hash;
         return Optional.of(key);
@@ -68,7 +67,7 @@ final class ApiKeys {
         if (bearer == null || bearer.isEmpty() || bearer.length() > 200) {
             return Optional.empty();
         }
-        byte[] hash = sha256(bearer);
+        byte[] hash = Hashes.sha256(bearer);
         if ((configuredRootHash != null && MessageDigest.isEqual(hash, configuredRootHash))
                 || (storedRootHash != null && MessageDigest.isEqual(hash, storedRootHash))) {
             return Optional.of(new Principal("root", null));
@@ -92,7 +91,7 @@ final class ApiKeys {
         long now = clock.millis();
         ApiKey key = new ApiKey(Ids.next("key"), name, appId, secret.substring(0, PREFIX.length() + 6), now);
         db.write(c -> Sql.update(c, "INSERT INTO api_keys (id, name, app_id, key_hash, key_prefix, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                key.id(), name, appId, HexFormat.of().formatHex(sha256(secret)), key.keyPrefix(), now));
+                key.id(), name, appId, HexFormat.of().formatHex(Hashes.sha256(secret)), key.keyPrefix(), now));
         return new Created(key, secret);
     }
 
@@ -114,11 +113,4 @@ final class ApiKeys {
                 rs.getLong("created_at"));
     }
 
-    static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,6 +1,9 @@
 package dev.hookline.api;
 
 import dev.hookline.delivery.DeliveryQueue;
+import dev.hookline.inbound.InboundEventStore;
+import dev.hookline.inbound.InboundReceiver;
+import dev.hookline.inbound.SourceStore;
 import dev.hookline.outbound.AppStore;
 import dev.hookline.outbound.EndpointStore;
 import dev.hookline.outbound.EventTypeStore;
@@ -20,8 +23,17 @@ public final class ApiServer implements AutoCloseable {
     private final ApiKeys keys;
     private final int requestedPort;
 
-    public ApiServer(String host, int port, Database db, Clock clock, String rootKey, AppStore apps, EndpointStore endpoints,
-                     MessageStore messages, EventTypeStore eventTypes, DeliveryQueue queue, Metrics metrics, Runnable newWork) {
+    /** Everything the routes call into. */
+    public record Services(AppStore apps, EndpointStore endpoints, MessageStore messages, EventTypeStore eventTypes,
+                           DeliveryQueue queue, SourceStore sources, InboundEventStore inboundEvents, InboundReceiver receiver,
+                           Metrics metrics) {}
+
+    /** {@code publicUrl} is the base of source receive URLs; null means "from the request's Host header". */
+    public ApiServer(String host, int port, String publicUrl, Database db, Clock clock, String rootKey, Services services) {
+        AppStore apps = services.apps();
+        EndpointStore endpoints = services.endpoints();
+        MessageStore messages = services.messages();
+        Metrics metrics = services.metrics();
         this.keys = new ApiKeys(db, clock, rootKey);
         this.requestedPort = port;
         HttpRouting.Builder routing = HttpRouting.builder();
@@ -38,10 +50,12 @@ public final class ApiServer implements AutoCloseable {
             res.send(metrics.scrape());
         });
         new ApiKeyRoutes(keys, apps).register(router);
-        new EventTypeRoutes(eventTypes).register(router);
+        new EventTypeRoutes(services.eventTypes()).register(router);
         new AppRoutes(apps, access).register(router);
-        new EndpointRoutes(endpoints, messages, queue, access, clock).register(router);
-        new MessageRoutes(messages, endpoints, queue, access, clock, newWork).register(router);
+        new EndpointRoutes(endpoints, messages, services.queue(), access, clock).register(router);
+        new MessageRoutes(messages, endpoints, services.queue(), access, clock).register(router);
+        new SourceRoutes(services.sources(), services.inboundEvents(), services.receiver(), publicUrl).register(router);
+        new ReceiveRoutes(services.receiver(), metrics).register(router);
         routing.any((req, res) -> Router.respond(res, Reply.error(404, "not_found",
                 "no route for " + req.prologue().method().text() + " " + req.path().path())));
 

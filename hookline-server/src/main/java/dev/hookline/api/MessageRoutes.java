@@ -34,15 +34,13 @@ final class MessageRoutes {
     private final DeliveryQueue queue;
     private final AppAccess access;
     private final Clock clock;
-    private final Runnable newWork;
 
-    MessageRoutes(MessageStore messages, EndpointStore endpoints, DeliveryQueue queue, AppAccess access, Clock clock, Runnable newWork) {
+    MessageRoutes(MessageStore messages, EndpointStore endpoints, DeliveryQueue queue, AppAccess access, Clock clock) {
         this.messages = messages;
         this.endpoints = endpoints;
         this.queue = queue;
         this.access = access;
         this.clock = clock;
-        this.newWork = newWork;
     }
 
     void register(Router r) {
@@ -85,7 +83,7 @@ final class MessageRoutes {
         Message m = messages.get(app.id(), call.param("msg"));
         Endpoint ep = endpoints.get(app.id(), call.param("ep"));
         DeliveryState state = queue.resend(app.id(), m.id(), ep.id(), clock.millis());
-        newWork.run();
+        messages.wake();
         return Reply.accepted(view(state));
     }
 

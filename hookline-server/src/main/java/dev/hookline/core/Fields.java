@@ -86,6 +86,21 @@ public final class Fields {
         return v;
     }
 
+    private static final java.util.regex.Pattern HEADER_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
+
+    /** A string that must be a valid HTTP header name (RFC 9110 token), or null when absent. */
+    public String headerName(String field) {
+        String name = string(field, 100);
+        if (name != null && !isHeaderName(name)) {
+            throw new Failure.Invalid(name(field), "'" + name + "' is not a valid HTTP header name");
+        }
+        return name;
+    }
+
+    public static boolean isHeaderName(String name) {
+        return HEADER_NAME.matcher(name).matches();
+    }
+
     public Boolean bool(String field) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {

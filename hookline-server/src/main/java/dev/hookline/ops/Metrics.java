@@ -20,6 +20,12 @@ public final class Metrics {
         Gauge.builder(name, value).description(description).register(registry);
     }
 
+    /** Adds one to the counter {@code name} with the given tag. */
+    public void count(String name, String description, String tagKey, String tagValue) {
+        io.micrometer.core.instrument.Counter.builder(name).description(description).tag(tagKey, tagValue)
+                .register(registry).increment();
+    }
+
     public String scrape() {
         return registry.scrape();
     }

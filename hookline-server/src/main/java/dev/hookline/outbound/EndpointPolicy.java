@@ -9,7 +9,6 @@ import dev.hookline.signature.SignatureScheme;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Everything about an endpoint except its identity, URL, state and secrets: what it subscribes to
@@ -51,7 +50,6 @@ public record EndpointPolicy(
             "header_prefix", "event_header", "timestamp_header", "attempt_header", "id_header", "headers",
             "timeout_ms", "retry", "payload_format", "envelope");
 
-    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
     private static final Set<String> RESERVED_HEADERS = Set.of("content-type", "content-length", "host",
             "transfer-encoding", "connection", "webhook-id", "webhook-timestamp", "webhook-signature");
 
@@ -64,7 +62,7 @@ public record EndpointPolicy(
             }
         }
         JsonNode filterJson = f.raw("filter");
-        String prefix = headerName(f, "header_prefix");
+        String prefix = f.headerName("header_prefix");
         return new EndpointPolicy(
                 f.string("name", 200),
                 f.string("description", 2000),
@@ -74,8 +72,8 @@ public record EndpointPolicy(
                 filterJson == null ? null : ContentFilter.compile(f.name("filter"), filterJson),
                 signature(f.object("signature")),
                 prefix,
-                new MetadataHeaders(headerName(f, "event_header"), headerName(f, "timestamp_header"),
-                        headerName(f, "attempt_header"), headerName(f, "id_header")),
+                new MetadataHeaders(f.headerName("event_header"), f.headerName("timestamp_header"),
+                        f.headerName("attempt_header"), f.headerName("id_header")),
                 headers(f),
                 Math.toIntExact(orDefault(f.integer("timeout_ms", 100, MAX_TIMEOUT_MS), (long) DEFAULT_TIMEOUT_MS)),
                 retry(f.object("retry")),
@@ -171,7 +169,7 @@ public record EndpointPolicy(
                 throw new Failure.Invalid(f.name("scheme"), e.getMessage());
             }
         }
-        String header = headerName(f, "header");
+        String header = f.headerName("header");
         String algorithm = f.string("algorithm");
         boolean ed25519 = "ed25519".equals(algorithm);
         if (algorithm != null && !ed25519 && !"hmac-sha256".equals(algorithm)) {
@@ -183,13 +181,6 @@ public record EndpointPolicy(
         return new SignatureConfig(scheme, header, ed25519);
     }
 
-    private static String headerName(Fields f, String field) {
-        String name = f.string(field, 100);
-        if (name != null && !HEADER_NAME.matcher(name).matches()) {
-            throw new Failure.Invalid(f.name(field), "'" + name + "' is not a valid HTTP header name");
-        }
-        return name;
-    }
 
     private static String orPrefixed(String explicit, String prefix, String suffix) {
         return explicit != null ? explicit : prefix == null ? null : prefix + suffix;
@@ -218,7 +209,7 @@ public record EndpointPolicy(
         }
         for (Map.Entry<String, String> e : headers.entrySet()) {
             String field = f.name("headers") + "." + e.getKey();
-            if (!HEADER_NAME.matcher(e.getKey()).matches()) {
+            if (!Fields.isHeaderName(e.getKey())) {
                 throw new Failure.Invalid(field, "is not a valid HTTP header name");
             }
             if (RESERVED_HEADERS.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {

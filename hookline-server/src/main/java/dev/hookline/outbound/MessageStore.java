@@ -47,26 +47,36 @@ public final class MessageStore {
      * fans out nothing.
      */
     public Ingested ingest(String appIdOrUid, NewMessage m) {
-        Ingested result = db.write(c -> {
-            App app = AppStore.require(c, appIdOrUid);
-            if (m.eventId() != null) {
-                Optional<Message> existing = Sql.one(c, "SELECT " + COLUMNS + " FROM messages WHERE app_id = ? AND event_id = ?",
-                        MessageStore::row, app.id(), m.eventId());
-                if (existing.isPresent()) {
-                    return new Ingested(existing.get(), false, 0);
-                }
-            }
-            Message msg = insert(c, app.id(), m);
-            List<Endpoint> targets = endpoints.subscribers(c, app.id(), m.event(), m.channels(), new FilterView(msg));
-            for (Endpoint ep : targets) {
-                insertDelivery(c, msg, ep.id());
-            }
-            return new Ingested(msg, true, targets.size());
-        });
+        Ingested result = db.write(c -> ingestIn(c, AppStore.require(c, appIdOrUid).id(), m));
         if (result.deliveries() > 0) {
-            newWork.run();
+            wake();
         }
         return result;
+    }
+
+    /**
+     * {@link #ingest} inside a write the caller runs (so the message commits or not together with
+     * the caller's own rows). The caller calls {@link #wake()} once that write has committed.
+     */
+    public Ingested ingestIn(Connection c, String appId, NewMessage m) throws SQLException {
+        if (m.eventId() != null) {
+            Optional<Message> existing = Sql.one(c, "SELECT " + COLUMNS + " FROM messages WHERE app_id = ? AND event_id = ?",
+                    MessageStore::row, appId, m.eventId());
+            if (existing.isPresent()) {
+                return new Ingested(existing.get(), false, 0);
+            }
+        }
+        Message msg = insert(c, appId, m);
+        List<Endpoint> targets = endpoints.subscribers(c, appId, m.event(), m.channels(), new FilterView(msg));
+        for (Endpoint ep : targets) {
+            insertDelivery(c, msg, ep.id());
+        }
+        return new Ingested(msg, true, targets.size());
+    }
+
+    /** Tells the dispatcher that committed deliveries are waiting. */
+    public void wake() {
+        newWork.run();
     }
 
     /** Sends {@code message} to one endpoint alone, whatever it subscribes to (the "test" button). */
@@ -78,7 +88,7 @@ public final class MessageStore {
             insertDelivery(c, msg, ep.id());
             return new Ingested(msg, true, 1);
         });
-        newWork.run();
+        wake();
         return result;
     }
 

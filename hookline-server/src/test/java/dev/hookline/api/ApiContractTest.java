@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.testing.TestServer;
-import dev.hookline.testing.TestServer.Response;
+import dev.hookline.testing.ApiClient.Response;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

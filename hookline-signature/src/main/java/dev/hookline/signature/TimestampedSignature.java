@@ -13,7 +13,7 @@ import java.util.List;
  * The {@code timestamped} scheme (Stripe's grammar, Postern's seed): one header
  * {@code t=<unix seconds>,v1=<hex>} where the hex is HMAC-SHA256 over {@code {t}.{body}}, keyed with
  * the secret string's UTF-8 bytes (a {@code whsec_} prefix included). During a rotation the header
- * carries one {@code v1=} per secret, newest first; any one that matches is enough, and entries with
+ * carries one {@code v1=} per secret, oldest first and the newest last (see {@link #sign(java.util.List, long, byte[])}); any one that matches is enough, and entries with
  * other keys ({@code v0=}) are ignored.
  *
  * <p>A receiver:

@@ -57,14 +57,16 @@ class SignatureSchemeTest {
   }
 
   @Test
-  void rotationHeadersListTheNewestSecretFirst() {
+  void standardListsTheNewestSecretFirstAndTimestampedLast() {
     String newest = WebhookSecret.generate();
     String oldest = WebhookSecret.generate();
 
     assertThat(SignatureScheme.STANDARD.sign(List.of(newest, oldest), "msg_1", 1700000000, BODY)).isEqualTo(
         StandardWebhook.sign(newest, "msg_1", 1700000000, BODY) + " " + StandardWebhook.sign(oldest, "msg_1", 1700000000, BODY));
+    // timestamped: newest last, for receivers that keep only the last v1 (seed 001's verify.ts)
     assertThat(SignatureScheme.TIMESTAMPED.sign(List.of(newest, oldest), "msg_1", 1700000000, BODY))
-        .startsWith(TimestampedSignature.sign(newest, 1700000000, BODY) + ",v1=");
+        .startsWith(TimestampedSignature.sign(oldest, 1700000000, BODY) + ",v1=")
+        .endsWith(TimestampedSignature.sign(newest, 1700000000, BODY).substring("t=1700000000".length()));
   }
 
   @Test

@@ -1,0 +1,79 @@
+package dev.hookline.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.core.Failure;
+import dev.hookline.inbound.InboundReceiver;
+import dev.hookline.inbound.Source;
+import dev.hookline.ops.Metrics;
+import io.helidon.http.Header;
+import io.helidon.http.Method;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code POST /webhooks/{token}} (and {@code /v1/webhooks/{token}}): where third parties post. No API
+ * key: the unguessable token, and the source's signature or key requirement, authenticate.
+ */
+final class ReceiveRoutes {
+    private static final String COUNTER = "hookline_inbound_requests_total";
+
+    private final InboundReceiver receiver;
+    private final Metrics metrics;
+
+    ReceiveRoutes(InboundReceiver receiver, Metrics metrics) {
+        this.receiver = receiver;
+        this.metrics = metrics;
+    }
+
+    void register(Router r) {
+        r.open(Method.POST, "/webhooks/{token}", this::receive)
+                .open(Method.POST, "/v1/webhooks/{token}", this::receive);
+    }
+
+    private Reply receive(Call call) {
+        Source source;
+        byte[] body;
+        try {
+            source = receiver.source(call.param("token"));
+        } catch (Failure.NotFound e) {
+            count("not_found");
+            return Reply.error(404, "not_found", "no webhook is registered at this URL");
+        }
+        try {
+            body = Call.readBody(call.request(), source.config().maxBodyBytes());
+        } catch (Json.BadRequest e) {
+            count(e.status == 413 ? "too_large" : "unreadable");
+            throw e;
+        }
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (Header h : call.request().headers()) {
+            headers.put(h.name(), h.allValues());
+        }
+        return switch (receiver.receive(source, headers, body)) {
+            case InboundReceiver.Outcome.Accepted a -> {
+                count(a.duplicate() ? "duplicate" : "accepted");
+                ObjectNode out = Json.object();
+                out.put("success", true);
+                out.put("id", a.event().id());
+                if (a.event().messageId() != null) {
+                    out.put("message_id", a.event().messageId());
+                }
+                yield Reply.ok(out);
+            }
+            case InboundReceiver.Outcome.Rejected rejected -> {
+                count(rejected.reason().name().toLowerCase());
+                yield switch (rejected.reason()) {
+                    case RATE_LIMITED -> Reply.error(429, "rate_limited", rejected.message())
+                            .withHeader("Retry-After", Long.toString(Math.max(1, (rejected.retryAfterMillis() + 999) / 1000)));
+                    case UNAUTHORIZED -> Reply.error(401, "unauthorized", rejected.message());
+                    case MALFORMED_BODY -> Reply.error(400, "invalid_body", rejected.message());
+                };
+            }
+        };
+    }
+
+    private void count(String outcome) {
+        metrics.count(COUNTER, "posts to /webhooks/{token}, by outcome", "outcome", outcome);
+    }
+}

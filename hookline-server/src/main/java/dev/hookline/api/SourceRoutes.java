@@ -1,0 +1,178 @@
+package dev.hookline.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.core.Failure;
+import dev.hookline.core.Fields;
+import dev.hookline.core.PageRequest;
+import dev.hookline.inbound.InboundEvent;
+import dev.hookline.inbound.InboundEventStore;
+import dev.hookline.inbound.InboundReceiver;
+import dev.hookline.inbound.Source;
+import dev.hookline.inbound.SourceStore;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Set;
+
+/** {@code /v1/sources}: inbound sources (root keys only), their event log, long-poll pulls and replays. */
+final class SourceRoutes {
+    static final int MAX_WAIT_SECONDS = 60;
+
+    private final SourceStore sources;
+    private final InboundEventStore events;
+    private final InboundReceiver receiver;
+    private final String publicUrl;
+
+    SourceRoutes(SourceStore sources, InboundEventStore events, InboundReceiver receiver, String publicUrl) {
+        this.sources = sources;
+        this.events = events;
+        this.receiver = receiver;
+        this.publicUrl = publicUrl;
+    }
+
+    void register(Router r) {
+        String one = "/v1/sources/{id}";
+        r.route(Method.POST, "/v1/sources", call -> {
+                    call.requireRoot();
+                    return Reply.created(view(call, sources.create(call.fields())));
+                })
+                .route(Method.GET, "/v1/sources", call -> {
+                    call.requireRoot();
+                    return Reply.page(sources.list(call.page()), s -> view(call, s));
+                })
+                .route(Method.GET, one, call -> {
+                    call.requireRoot();
+                    return Reply.ok(view(call, sources.get(call.param("id"))));
+                })
+                .route(Method.PATCH, one, call -> {
+                    call.requireRoot();
+                    return Reply.ok(view(call, sources.update(call.param("id"), call.fields())));
+                })
+                .route(Method.DELETE, one, call -> {
+                    call.requireRoot();
+                    sources.delete(call.param("id"));
+                    receiver.forget(call.param("id"));
+                    return Reply.noContent();
+                })
+                .route(Method.POST, one + "/secret/rotate", call -> {
+                    call.requireRoot();
+                    Fields f = call.fields().allowOnly(Set.of("secret"));
+                    ObjectNode out = Json.object();
+                    out.put("secret", sources.rotateSecret(call.param("id"), f.string("secret")));
+                    return Reply.ok(out);
+                })
+                .route(Method.POST, one + "/api-key/rotate", call -> {
+                    call.requireRoot();
+                    Fields f = call.fields().allowOnly(Set.of("api_key"));
+                    ObjectNode out = Json.object();
+                    out.put("api_key", sources.rotateApiKey(call.param("id"), f.string("api_key")));
+                    return Reply.ok(out);
+                })
+                .route(Method.GET, one + "/events", this::events)
+                .route(Method.GET, one + "/events/{evt}", call -> {
+                    call.requireRoot();
+                    return Reply.ok(view(events.get(sources.get(call.param("id")).id(), call.param("evt"))));
+                })
+                .route(Method.POST, one + "/events/{evt}/replay", call -> {
+                    call.requireRoot();
+                    return Reply.accepted(view(receiver.replay(sources.get(call.param("id")), call.param("evt"))));
+                });
+    }
+
+    /** The event log; {@code ?wait=N} long-polls up to N seconds for an event after the cursor. */
+    private Reply events(Call call) {
+        call.requireRoot();
+        Source source = sources.get(call.param("id"));
+        PageRequest page = call.page();
+        String wait = call.query("wait");
+        int seconds = 0;
+        if (wait != null) {
+            try {
+                seconds = Integer.parseInt(wait);
+            } catch (NumberFormatException e) {
+                seconds = -1;
+            }
+            if (seconds < 0 || seconds > MAX_WAIT_SECONDS) {
+                throw new Failure.Invalid("wait", "must be a whole number of seconds from 0 to " + MAX_WAIT_SECONDS);
+            }
+        }
+        var result = events.listAfter(source.id(), page, Duration.ofSeconds(seconds));
+        // An empty page still gives a cursor to continue from, so a poller never re-reads old events.
+        ObjectNode out = (ObjectNode) Reply.page(result, SourceRoutes::view).body();
+        if (result.data().isEmpty() && page.after() != null) {
+            out.put("next", page.after());
+        } else if (!result.data().isEmpty() && result.next() == null) {
+            out.put("next", result.data().getLast().id());
+        }
+        return Reply.ok(out);
+    }
+
+    private ObjectNode view(Call call, SourceStore.Created created) {
+        ObjectNode out = view(call, created.source());
+        if (created.secret() != null) {
+            out.put("secret", created.secret());
+        }
+        if (created.apiKey() != null) {
+            out.put("api_key", created.apiKey());
+        }
+        return out;
+    }
+
+    private ObjectNode view(Call call, Source s) {
+        ObjectNode out = Json.object();
+        out.put("id", s.id());
+        out.put("url", baseUrl(call) + "/webhooks/" + s.token());
+        out.put("enabled", s.enabled());
+        out.setAll(s.config().toJson());
+        Json.putTime(out, "created_at", s.createdAt());
+        Json.putTime(out, "updated_at", s.updatedAt());
+        return out;
+    }
+
+    private String baseUrl(Call call) {
+        if (publicUrl != null) {
+            return publicUrl;
+        }
+        String host = call.request().headers().value(HeaderNames.HOST).orElse("localhost");
+        String proto = call.request().headers().value(HeaderNames.create("X-Forwarded-Proto")).orElse(call.request().isSecure() ? "https" : "http");
+        return proto + "://" + host;
+    }
+
+    static ObjectNode view(InboundEvent e) {
+        ObjectNode out = Json.object();
+        out.put("id", e.id());
+        out.put("source_id", e.sourceId());
+        Json.putTime(out, "received_at", e.receivedAt());
+        out.put("content_type", e.contentType());
+        ObjectNode headers = out.putObject("headers");
+        e.headers().forEach((name, values) -> headers.put(name, String.join(", ", values)));
+        putBody(out, e);
+        out.put("verification", e.verification());
+        out.put("dedupe_key", e.dedupeKey());
+        out.put("message_id", e.messageId());
+        return out;
+    }
+
+    /** JSON bodies as JSON, UTF-8 text as a string, anything else as base64 ({@code body_encoding} says which). */
+    private static void putBody(ObjectNode out, InboundEvent e) {
+        if (e.contentType() != null && e.contentType().toLowerCase().contains("json")) {
+            JsonNode json = Json.raw(e.body());
+            if (json != null) {
+                out.set("body", json);
+                out.put("body_encoding", "json");
+                return;
+            }
+        }
+        try {
+            out.put("body", StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(e.body())).toString());
+            out.put("body_encoding", "text");
+        } catch (CharacterCodingException notText) {
+            out.put("body", Base64.getEncoder().encodeToString(e.body()));
+            out.put("body_encoding", "base64");
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.hookline.inbound;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hookline.core.Failure;
+import dev.hookline.core.Page;
+import dev.hookline.core.PageRequest;
+import dev.hookline.store.Database;
+import dev.hookline.store.Sql;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The inbound log: every accepted post, kept as received. Readers can long-poll it: {@link
+ * #listAfter} waits, up to a deadline, for an event past their cursor.
+ */
+public final class InboundEventStore {
+    static final String COLUMNS = "id, source_id, dedupe_key, content_type, headers, body, verification, message_id, received_at";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, List<String>>> HEADERS = new TypeReference<>() {};
+    /** How often a long-poll looks again even without a wake-up (another node may have written). */
+    private static final long RECHECK_MILLIS = 1_000;
+
+    private final Database db;
+    private final Object newEvents = new Object();
+    private long committed; // guarded by newEvents: bumped after each commit that added events
+
+    public InboundEventStore(Database db) {
+        this.db = db;
+    }
+
+    void insert(Connection c, InboundEvent e) throws SQLException {
+        Sql.update(c, "INSERT INTO inbound_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                e.id(), e.sourceId(), e.dedupeKey(), e.contentType(), JSON.valueToTree(e.headers()).toString(), e.body(),
+                e.verification(), e.messageId(), e.receivedAt());
+    }
+
+    Optional<InboundEvent> byDedupeKey(Connection c, String sourceId, String key) throws SQLException {
+        return Sql.one(c, "SELECT " + COLUMNS + " FROM inbound_events WHERE source_id = ? AND dedupe_key = ?",
+                InboundEventStore::row, sourceId, key);
+    }
+
+    void linkMessage(Connection c, String eventId, String messageId) throws SQLException {
+        Sql.update(c, "UPDATE inbound_events SET message_id = ? WHERE id = ?", messageId, eventId);
+    }
+
+    /** Wakes long-polls; called after a commit that added events. */
+    void signal() {
+        synchronized (newEvents) {
+            committed++;
+            newEvents.notifyAll();
+        }
+    }
+
+    public InboundEvent get(String sourceId, String eventId) {
+        return db.read(c -> Sql.one(c, "SELECT " + COLUMNS + " FROM inbound_events WHERE source_id = ? AND id = ?",
+                InboundEventStore::row, sourceId, eventId)).orElseThrow(() -> new Failure.NotFound("event", eventId));
+    }
+
+    /**
+     * The source's events after the cursor, oldest first. With a positive {@code wait}, an empty
+     * answer is held back until an event arrives or the wait is over.
+     */
+    public Page<InboundEvent> listAfter(String sourceId, PageRequest page, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            long seen;
+            synchronized (newEvents) {
+                seen = committed;
+            }
+            Page<InboundEvent> result = db.read(c -> Page.of(Sql.list(c,
+                    "SELECT " + COLUMNS + " FROM inbound_events WHERE source_id = ? AND id > ? ORDER BY id LIMIT ?",
+                    InboundEventStore::row, sourceId, page.afterOrStart(), page.limit() + 1), page.limit(), InboundEvent::id));
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (!result.data().isEmpty() || left <= 0) {
+                return result;
+            }
+            synchronized (newEvents) {
+                try {
+                    if (committed == seen) { // nothing committed since the query: sleep until something is
+                        newEvents.wait(Math.min(left, RECHECK_MILLIS));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return result;
+                }
+            }
+        }
+    }
+
+    private static InboundEvent row(ResultSet rs) throws SQLException {
+        Map<String, List<String>> headers;
+        try {
+            headers = JSON.readValue(rs.getString("headers"), HEADERS);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("event " + rs.getString("id") + " has unreadable headers", e);
+        }
+        return new InboundEvent(rs.getString("id"), rs.getString("source_id"), rs.getString("dedupe_key"),
+                rs.getString("content_type"), headers, rs.getBytes("body"), rs.getString("verification"),
+                rs.getString("message_id"), rs.getLong("received_at"));
+    }
+}

@@ -1,0 +1,298 @@
+package dev.hookline.inbound;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hookline.core.Failure;
+import dev.hookline.core.Hashes;
+import dev.hookline.core.Ids;
+import dev.hookline.core.SlidingWindowLimiter;
+import dev.hookline.outbound.EventTypeStore;
+import dev.hookline.outbound.MessageStore;
+import dev.hookline.outbound.NewMessage;
+import dev.hookline.signature.HexSignature;
+import dev.hookline.signature.PrefixedSignature;
+import dev.hookline.signature.StandardWebhook;
+import dev.hookline.signature.TimestampedSignature;
+import dev.hookline.signature.WebhookVerificationException;
+import dev.hookline.store.Database;
+import dev.hookline.store.Sql;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The receive path, {@code POST /webhooks/{token}}: limit, authenticate, check the body, de-duplicate,
+ * then store the post (and the message it is forwarded as) in one transaction before answering.
+ *
+ * <p>Order matters: the rate limit comes first (it is the cheapest defence), authentication before
+ * the body is looked at (an unauthenticated caller learns nothing about parsing), and nothing is
+ * written for a post that is refused, so rejections never appear as accepted events.
+ */
+public final class InboundReceiver {
+    /** Headers whose values are secrets: kept out of the stored log entirely. */
+    private static final Set<String> SECRET_HEADERS = Set.of("authorization", "proxy-authorization", "cookie", "x-api-key");
+    private static final String MASK = "[redacted]";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** What became of a post. */
+    public sealed interface Outcome {
+        /** Stored (or recognised as a duplicate of {@code event}). */
+        record Accepted(InboundEvent event, boolean duplicate) implements Outcome {}
+
+        record Rejected(Reason reason, String message, long retryAfterMillis) implements Outcome {}
+    }
+
+    public enum Reason { RATE_LIMITED, UNAUTHORIZED, MALFORMED_BODY }
+
+    private final Database db;
+    private final Clock clock;
+    private final SourceStore sources;
+    private final InboundEventStore events;
+    private final MessageStore messages;
+    private final SlidingWindowLimiter limiter = new SlidingWindowLimiter();
+
+    public InboundReceiver(Database db, Clock clock, SourceStore sources, InboundEventStore events, MessageStore messages) {
+        this.db = db;
+        this.clock = clock;
+        this.sources = sources;
+        this.events = events;
+        this.messages = messages;
+    }
+
+    /** The enabled source behind {@code token}, or NotFound (unknown and disabled look the same). */
+    public Source source(String token) {
+        return sources.byToken(token).orElseThrow(() -> new Failure.NotFound("webhook", "…"));
+    }
+
+    /**
+     * Accepts or rejects one post. {@code headers} are as received; the body has already been cut
+     * at the source's size limit by the caller.
+     */
+    public Outcome receive(Source source, Map<String, List<String>> rawHeaders, byte[] body) {
+        SourceConfig config = source.config();
+        long now = clock.millis();
+        if (limiter.acquire(source.id(), config.rateLimitRequests(), config.rateLimitPeriodSeconds() * 1000L, now)
+                instanceof SlidingWindowLimiter.Decision.Refused refused) {
+            return new Outcome.Rejected(Reason.RATE_LIMITED, "more than " + config.rateLimitRequests() + " requests in "
+                    + config.rateLimitPeriodSeconds() + " s", refused.retryAfterMillis());
+        }
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.putAll(rawHeaders);
+        SourceStore.Credentials credentials = sources.credentials(source.id());
+        Optional<String> denied = authenticate(config, credentials, headers, body);
+        if (denied.isPresent()) {
+            return new Outcome.Rejected(Reason.UNAUTHORIZED, denied.get(), 0);
+        }
+        String contentType = first(headers, "Content-Type");
+        JsonNode json = null;
+        if (isJson(contentType)) {
+            try {
+                json = JSON.readTree(body);
+                if (json == null || json.isMissingNode()) {
+                    return new Outcome.Rejected(Reason.MALFORMED_BODY, "the body is empty but Content-Type says JSON", 0);
+                }
+            } catch (java.io.IOException e) {
+                return new Outcome.Rejected(Reason.MALFORMED_BODY, "the body is not the JSON its Content-Type says: "
+                        + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), 0);
+            }
+        }
+        String dedupeKey = dedupeKey(config.dedupe(), headers, json);
+        InboundEvent event = new InboundEvent(Ids.next("evt"), source.id(), dedupeKey, contentType, masked(headers, config),
+                body, config.verification() == null && !config.apiKeyRequired() ? "not_required" : "verified", null, now);
+        JsonNode parsed = json;
+        Outcome outcome = db.write(c -> {
+            if (dedupeKey != null) {
+                Optional<InboundEvent> first = events.byDedupeKey(c, source.id(), dedupeKey);
+                if (first.isPresent()) {
+                    return new Outcome.Accepted(first.get(), true);
+                }
+            }
+            events.insert(c, event);
+            return new Outcome.Accepted(forward(c, config.forward(), event, headers, parsed, false), false);
+        });
+        if (outcome instanceof Outcome.Accepted a && !a.duplicate()) {
+            events.signal();
+            if (a.event().messageId() != null) {
+                messages.wake();
+            }
+        }
+        return outcome;
+    }
+
+    /** Forwards a stored event again, as a new message (the replay button). */
+    public InboundEvent replay(Source source, String eventId) {
+        if (source.config().forward() == null) {
+            throw new Failure.Conflict("source " + source.id() + " does not forward events; pull them from its event list instead");
+        }
+        InboundEvent stored = events.get(source.id(), eventId);
+        JsonNode json = null;
+        if (isJson(stored.contentType())) {
+            try {
+                json = JSON.readTree(stored.body());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("a stored JSON body is unreadable", e);
+            }
+        }
+        JsonNode parsed = json;
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.putAll(stored.headers());
+        InboundEvent replayed = db.write(c -> forward(c, source.config().forward(),
+                new InboundEvent(stored.id(), stored.sourceId(), stored.dedupeKey(), stored.contentType(), stored.headers(),
+                        stored.body(), stored.verification(), null, stored.receivedAt()), headers, parsed, true));
+        messages.wake();
+        return replayed;
+    }
+
+    private InboundEvent forward(java.sql.Connection c, SourceConfig.Forward forward, InboundEvent event,
+                                 Map<String, List<String>> headers, JsonNode json, boolean replay) throws java.sql.SQLException {
+        if (forward == null) {
+            return event;
+        }
+        if (Sql.one(c, "SELECT id FROM apps WHERE id = ?", rs -> rs.getString(1), forward.appId()).isEmpty()) {
+            return event; // the app was deleted after the source was set up: keep the event, held for pulling
+        }
+        String name = eventName(forward, headers, json);
+        byte[] data = json != null && json.isObject() ? event.body() : wrap(event);
+        // The first forward uses the event id as the idempotency key; a replay is deliberately a new message.
+        var ingested = messages.ingestIn(c, forward.appId(), new NewMessage(name, data, replay ? null : event.id(), null));
+        events.linkMessage(c, event.id(), ingested.message().id());
+        return new InboundEvent(event.id(), event.sourceId(), event.dedupeKey(), event.contentType(), event.headers(), event.body(),
+                event.verification(), ingested.message().id(), event.receivedAt());
+    }
+
+    private static String eventName(SourceConfig.Forward forward, Map<String, List<String>> headers, JsonNode json) {
+        String candidate = null;
+        if (forward.eventHeader() != null) {
+            candidate = first(headers, forward.eventHeader());
+        } else if (forward.eventPath() != null && json != null) {
+            JsonNode v = at(json, forward.eventPath());
+            candidate = v != null && v.isTextual() ? v.textValue() : null;
+        }
+        if (candidate != null) {
+            try {
+                EventTypeStore.validateName("event", candidate);
+                return candidate;
+            } catch (Failure.Invalid e) {
+                // not a usable event name: fall back to the configured one
+            }
+        }
+        return forward.eventName();
+    }
+
+    /** A body that is not a JSON object travels as {@code {"content_type", "body"}}, the body as text. */
+    private static byte[] wrap(InboundEvent event) {
+        var node = JSON.createObjectNode();
+        node.put("content_type", event.contentType());
+        node.put("body", new String(event.body(), StandardCharsets.UTF_8));
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Optional<String> authenticate(SourceConfig config, SourceStore.Credentials credentials,
+                                                 Map<String, List<String>> headers, byte[] body) {
+        if (config.apiKeyRequired()) {
+            String key = first(headers, config.apiKeyHeader());
+            if (key == null) {
+                return Optional.of("the " + config.apiKeyHeader() + " header is missing");
+            }
+            if (credentials.apiKeyHash() == null || !MessageDigest.isEqual(Hashes.sha256(key), credentials.apiKeyHash())) {
+                return Optional.of("the " + config.apiKeyHeader() + " header is not the right key");
+            }
+        }
+        SourceConfig.Verification v = config.verification();
+        if (v == null) {
+            return Optional.empty();
+        }
+        String signature = null;
+        for (String header : v.headers()) {
+            signature = first(headers, header);
+            if (signature != null) {
+                break;
+            }
+        }
+        if (signature == null) {
+            return Optional.of("a signature is required in " + String.join(" or ", v.headers()));
+        }
+        WebhookVerificationException last = null;
+        for (String secret : credentials.secrets()) {
+            try {
+                verify(v, secret, headers, signature, body);
+                return Optional.empty();
+            } catch (WebhookVerificationException e) {
+                last = e;
+            }
+        }
+        return Optional.of("the signature does not match" + (last == null ? "" : " (" + last.getMessage() + ")"));
+    }
+
+    private static void verify(SourceConfig.Verification v, String secret, Map<String, List<String>> headers, String signature,
+                               byte[] body) throws WebhookVerificationException {
+        Duration tolerance = Duration.ofSeconds(v.toleranceSeconds());
+        switch (v.scheme()) {
+            case PREFIXED -> new PrefixedSignature(secret).verify(signature, body);
+            case HEX -> new HexSignature(secret).verify(signature, body);
+            case TIMESTAMPED -> new TimestampedSignature(secret).withTolerance(tolerance).verify(signature, body);
+            case STANDARD -> new StandardWebhook(secret).withTolerance(tolerance)
+                    .verify(first(headers, "webhook-id"), first(headers, "webhook-timestamp"), signature, body);
+        }
+    }
+
+    private static String dedupeKey(SourceConfig.DedupeKey dedupe, Map<String, List<String>> headers, JsonNode json) {
+        if (dedupe == null) {
+            return null;
+        }
+        if (dedupe.header() != null) {
+            return first(headers, dedupe.header());
+        }
+        JsonNode v = json == null ? null : at(json, dedupe.path());
+        return v == null || v.isNull() || v.isContainerNode() ? null : v.asText();
+    }
+
+    private static JsonNode at(JsonNode json, String dottedPath) {
+        JsonNode v = json;
+        for (String step : dottedPath.split("\\.")) {
+            v = v == null ? null : v.get(step);
+        }
+        return v;
+    }
+
+    private static Map<String, List<String>> masked(Map<String, List<String>> headers, SourceConfig config) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        headers.forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            boolean secret = SECRET_HEADERS.contains(lower) || lower.equals(config.apiKeyHeader().toLowerCase(Locale.ROOT));
+            out.put(name, secret ? List.of(MASK) : values);
+        });
+        return out;
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String media = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return media.equals("application/json") || media.endsWith("+json");
+    }
+
+    private static String first(Map<String, List<String>> headers, String name) {
+        List<String> values = headers.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** Forgets a deleted source's rate-limit window. */
+    public void forget(String sourceId) {
+        limiter.forget(sourceId);
+    }
+}

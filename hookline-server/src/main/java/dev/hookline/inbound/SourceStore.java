@@ -1,0 +1,222 @@
+package dev.hookline.inbound;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hookline.core.Failure;
+import dev.hookline.core.Fields;
+import dev.hookline.core.Hashes;
+import dev.hookline.core.Ids;
+import dev.hookline.core.Page;
+import dev.hookline.core.PageRequest;
+import dev.hookline.core.SecretCipher;
+import dev.hookline.signature.WebhookSecret;
+import dev.hookline.store.Database;
+import dev.hookline.store.Sql;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Sources and their credentials. The verification secret is sealed with the master key (a receiver
+ * must recompute HMACs, so it needs the secret itself); the API key is kept only as its SHA-256.
+ * Generated credentials are returned once, when created or rotated.
+ */
+public final class SourceStore {
+    public static final Duration ROTATION_GRACE = Duration.ofHours(24);
+    private static final String COLUMNS = "id, token, enabled, config, created_at, updated_at";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> CREATE_FIELDS;
+    private static final Set<String> PATCH_FIELDS;
+
+    static {
+        Set<String> fields = new HashSet<>(SourceConfig.FIELDS);
+        fields.add("enabled");
+        PATCH_FIELDS = Set.copyOf(fields);
+        fields.add("secret");
+        fields.add("api_key");
+        CREATE_FIELDS = Set.copyOf(fields);
+    }
+
+    private final Database db;
+    private final Clock clock;
+    private final SecretCipher cipher;
+    private final UnaryOperator<String> appResolver;
+
+    /** {@code appResolver} turns an app id or uid into the app's id, or fails with NotFound. */
+    public SourceStore(Database db, Clock clock, SecretCipher cipher, UnaryOperator<String> appResolver) {
+        this.db = db;
+        this.clock = clock;
+        this.cipher = cipher;
+        this.appResolver = appResolver;
+    }
+
+    /** A new source with whatever credentials were generated for it, in clear, to be shown once. */
+    public record Created(Source source, String secret, String apiKey) {}
+
+    /** The credentials a receive needs: the live secrets (newest first) and the API key's hash. */
+    public record Credentials(List<String> secrets, byte[] apiKeyHash) {}
+
+    public Created create(Fields body) {
+        body.allowOnly(CREATE_FIELDS);
+        SourceConfig config = SourceConfig.fromJson(body, appResolver);
+        boolean enabled = !Boolean.FALSE.equals(body.bool("enabled"));
+        String secret = null;
+        if (config.verification() != null) {
+            secret = body.string("secret") != null ? validSecret("secret", body.string("secret")) : WebhookSecret.generate();
+        } else if (body.has("secret")) {
+            throw new Failure.Invalid("secret", "is only used with a verification scheme");
+        }
+        String apiKey = null;
+        if (config.apiKeyRequired()) {
+            apiKey = body.string("api_key") != null ? validSecret("api_key", body.string("api_key")) : Ids.token(32);
+        } else if (body.has("api_key")) {
+            throw new Failure.Invalid("api_key", "is only used with api_key_required: true");
+        }
+        long now = clock.millis();
+        Source source = new Source(Ids.next("src"), Ids.token(24), enabled, config, now, now);
+        String sealed = secret == null ? null : cipher.seal(secret);
+        String keyHash = apiKey == null ? null : HexFormat.of().formatHex(Hashes.sha256(apiKey));
+        db.write(c -> Sql.update(c, "INSERT INTO sources (" + COLUMNS + ", secret, api_key_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                source.id(), source.token(), enabled, config.toJson().toString(), now, now, sealed, keyHash));
+        return new Created(source, secret, apiKey);
+    }
+
+    public Source get(String id) {
+        return db.read(c -> find(c, "id", id)).orElseThrow(() -> new Failure.NotFound("source", id));
+    }
+
+    /** The enabled source behind a receive URL's token. */
+    public Optional<Source> byToken(String token) {
+        return db.read(c -> find(c, "token", token)).filter(Source::enabled);
+    }
+
+    public Page<Source> list(PageRequest page) {
+        return db.read(c -> Page.of(Sql.list(c, "SELECT " + COLUMNS + " FROM sources WHERE id > ? ORDER BY id LIMIT ?",
+                SourceStore::row, page.afterOrStart(), page.limit() + 1), page.limit(), Source::id));
+    }
+
+    /**
+     * Changes the fields given (config fields replace theirs; {@code enabled} toggles). Turning a
+     * verification scheme or the API key requirement on generates the credential it needs, returned
+     * in {@link Created}.
+     */
+    public Created update(String id, Fields patch) {
+        patch.allowOnly(PATCH_FIELDS);
+        return db.write(c -> {
+            Source current = find(c, "id", id).orElseThrow(() -> new Failure.NotFound("source", id));
+            var merged = current.config().toJson();
+            for (String field : SourceConfig.FIELDS) {
+                if (patch.present(field)) {
+                    if (patch.raw(field) == null) {
+                        merged.remove(field);
+                    } else {
+                        merged.set(field, patch.raw(field));
+                    }
+                }
+            }
+            SourceConfig config = SourceConfig.fromJson(Fields.of(merged), appResolver);
+            boolean enabled = patch.bool("enabled") == null ? current.enabled() : patch.bool("enabled");
+            long now = Math.max(clock.millis(), current.updatedAt() + 1);
+            Source updated = new Source(current.id(), current.token(), enabled, config, current.createdAt(), now);
+            Sql.update(c, "UPDATE sources SET enabled = ?, config = ?, updated_at = ? WHERE id = ?",
+                    enabled, config.toJson().toString(), now, id);
+            String secret = null;
+            String apiKey = null;
+            Credentials credentials = credentials(c, id);
+            if (config.verification() != null && credentials.secrets().isEmpty()) {
+                secret = WebhookSecret.generate();
+                Sql.update(c, "UPDATE sources SET secret = ? WHERE id = ?", cipher.seal(secret), id);
+            }
+            if (config.apiKeyRequired() && credentials.apiKeyHash() == null) {
+                apiKey = Ids.token(32);
+                Sql.update(c, "UPDATE sources SET api_key_hash = ? WHERE id = ?", HexFormat.of().formatHex(Hashes.sha256(apiKey)), id);
+            }
+            return new Created(updated, secret, apiKey);
+        });
+    }
+
+    /** A new verification secret (given or generated); the old one stays valid for {@link #ROTATION_GRACE}. */
+    public String rotateSecret(String id, String newSecret) {
+        String secret = newSecret == null ? WebhookSecret.generate() : validSecret("secret", newSecret);
+        db.write(c -> {
+            Source source = find(c, "id", id).orElseThrow(() -> new Failure.NotFound("source", id));
+            if (source.config().verification() == null) {
+                throw new Failure.Conflict("source " + id + " has no verification scheme, so it has no secret to rotate");
+            }
+            long now = clock.millis();
+            return Sql.update(c, "UPDATE sources SET previous_secret = secret, previous_secret_expires_at = ?, secret = ?,"
+                    + " updated_at = ? WHERE id = ?", now + ROTATION_GRACE.toMillis(), cipher.seal(secret), now, id);
+        });
+        return secret;
+    }
+
+    /** A new API key (given or generated), replacing the old one at once. */
+    public String rotateApiKey(String id, String newKey) {
+        String key = newKey == null ? Ids.token(32) : validSecret("api_key", newKey);
+        db.write(c -> {
+            Source source = find(c, "id", id).orElseThrow(() -> new Failure.NotFound("source", id));
+            if (!source.config().apiKeyRequired()) {
+                throw new Failure.Conflict("source " + id + " does not require an API key; set api_key_required first");
+            }
+            return Sql.update(c, "UPDATE sources SET api_key_hash = ?, updated_at = ? WHERE id = ?",
+                    HexFormat.of().formatHex(Hashes.sha256(key)), clock.millis(), id);
+        });
+        return key;
+    }
+
+    public void delete(String id) {
+        if (db.write(c -> Sql.update(c, "DELETE FROM sources WHERE id = ?", id)) == 0) {
+            throw new Failure.NotFound("source", id);
+        }
+    }
+
+    Credentials credentials(String id) {
+        return db.read(c -> credentials(c, id));
+    }
+
+    private Credentials credentials(Connection c, String id) throws SQLException {
+        long now = clock.millis();
+        return Sql.one(c, "SELECT secret, previous_secret, previous_secret_expires_at, api_key_hash FROM sources WHERE id = ?", rs -> {
+            List<String> secrets = new java.util.ArrayList<>(2);
+            if (rs.getString("secret") != null) {
+                secrets.add(cipher.open(rs.getString("secret")));
+            }
+            if (rs.getString("previous_secret") != null && now < rs.getLong("previous_secret_expires_at")) {
+                secrets.add(cipher.open(rs.getString("previous_secret")));
+            }
+            String hash = rs.getString("api_key_hash");
+            return new Credentials(List.copyOf(secrets), hash == null ? null : HexFormat.of().parseHex(hash));
+        }, id).orElseThrow(() -> new Failure.NotFound("source", id));
+    }
+
+    private static Optional<Source> find(Connection c, String column, String value) throws SQLException {
+        return Sql.one(c, "SELECT " + COLUMNS + " FROM sources WHERE " + column + " = ?", SourceStore::row, value);
+    }
+
+    private static Source row(ResultSet rs) throws SQLException {
+        SourceConfig config;
+        try {
+            config = SourceConfig.fromJson(Fields.of(JSON.readTree(rs.getString("config"))), UnaryOperator.identity());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("source " + rs.getString("id") + " has an unreadable config", e);
+        }
+        return new Source(rs.getString("id"), rs.getString("token"), rs.getInt("enabled") == 1, config,
+                rs.getLong("created_at"), rs.getLong("updated_at"));
+    }
+
+    private static String validSecret(String field, String value) {
+        // Third parties often choose the secret (seed 004's example is "your-secret"), so accept short ones.
+        if (value.length() < 8 || value.length() > 256 || !value.chars().allMatch(ch -> ch > 32 && ch < 127)) {
+            throw new Failure.Invalid(field, "must be 8 to 256 printable ASCII characters without spaces");
+        }
+        return value;
+    }
+
+}
