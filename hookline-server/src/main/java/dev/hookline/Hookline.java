@@ -2,8 +2,10 @@ package dev.hookline;
 
 import dev.hookline.api.ApiServer;
 import dev.hookline.core.SecretCipher;
+import dev.hookline.core.WakeUp;
 import dev.hookline.delivery.DeliveryQueue;
 import dev.hookline.delivery.Dispatcher;
+import dev.hookline.delivery.EndpointHealth;
 import dev.hookline.delivery.EndpointUrlRules;
 import dev.hookline.delivery.SsrfGuard;
 import dev.hookline.inbound.InboundEventStore;
@@ -14,6 +16,7 @@ import dev.hookline.outbound.AppStore;
 import dev.hookline.outbound.EndpointStore;
 import dev.hookline.outbound.EventTypeStore;
 import dev.hookline.outbound.MessageStore;
+import dev.hookline.outbound.OperationalEvents;
 import dev.hookline.store.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,14 +61,12 @@ public final class Hookline implements AutoCloseable {
             AppStore apps = new AppStore(database, clock);
             EndpointStore endpoints = new EndpointStore(database, clock, cipher, new EndpointUrlRules(settings.httpsOnly(), guard));
             EventTypeStore eventTypes = new EventTypeStore(database, clock);
-            DeliveryQueue queue = new DeliveryQueue(database);
-            // The message store wakes the dispatcher, which reads messages: break the cycle with a forward reference.
-            Dispatcher[] wakeTarget = new Dispatcher[1];
-            Runnable newWork = () -> wakeTarget[0].wake();
+            WakeUp newWork = new WakeUp(); // rung by the message store after each commit that creates deliveries
             MessageStore messages = new MessageStore(database, clock, endpoints, newWork);
+            OperationalEvents operational = new OperationalEvents(messages, clock);
+            DeliveryQueue queue = new DeliveryQueue(database, new EndpointHealth(settings.autoDisableAfter()), operational);
             delivery = new Dispatcher(queue, messages, endpoints, guard, clock, settings.maxInFlight(),
-                    "node-" + ProcessHandle.current().pid());
-            wakeTarget[0] = delivery;
+                    "node-" + ProcessHandle.current().pid(), newWork);
 
             Metrics metrics = new Metrics();
             metrics.gauge("hookline_write_queue_depth", "units of work waiting for the group-commit writer", database::queuedWrites);
@@ -76,7 +77,8 @@ public final class Hookline implements AutoCloseable {
             InboundReceiver receiver = new InboundReceiver(database, clock, sources, inboundEvents, messages);
 
             server = new ApiServer(settings.host(), settings.port(), settings.publicUrl(), database, clock, settings.apiKey(),
-                    new ApiServer.Services(apps, endpoints, messages, eventTypes, queue, sources, inboundEvents, receiver, metrics));
+                    new ApiServer.Services(apps, endpoints, messages, eventTypes, queue, sources, inboundEvents, receiver,
+                            operational, metrics));
             // Bind first: a port that is taken must fail the start before anything is generated or sent.
             server.start();
             generatedRootKey = server.generateRootKeyIfNone();

@@ -18,9 +18,18 @@ public record Settings(
         String masterKey,
         boolean allowPrivateTargets,
         boolean httpsOnly,
+        java.time.Duration autoDisableAfter,
         int maxInFlight) {
 
     public static final int DEFAULT_PORT = 8080;
+
+    @Override
+    public String toString() {
+        return "Settings[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", database="
+                + (databaseUrl == null ? "sqlite" : "external") + ", apiKey=" + (apiKey == null ? "generated" : "set")
+                + ", masterKey=" + (masterKey == null ? "file" : "set") + ", allowPrivateTargets=" + allowPrivateTargets
+                + ", httpsOnly=" + httpsOnly + "]";
+    }
     public static final int DEFAULT_MAX_IN_FLIGHT = 1_000;
 
     public static Settings fromEnvironment(Map<String, String> env) {
@@ -34,6 +43,7 @@ public record Settings(
                 blankToNull(env.get("HOOKLINE_MASTER_KEY")),
                 parseBoolean("HOOKLINE_ALLOW_PRIVATE_TARGETS", env.get("HOOKLINE_ALLOW_PRIVATE_TARGETS")),
                 parseBoolean("HOOKLINE_HTTPS_ONLY", env.get("HOOKLINE_HTTPS_ONLY")),
+                parseDuration("HOOKLINE_AUTO_DISABLE_AFTER", env.get("HOOKLINE_AUTO_DISABLE_AFTER"), java.time.Duration.ofDays(5)),
                 DEFAULT_MAX_IN_FLIGHT);
     }
 
@@ -43,31 +53,35 @@ public record Settings(
     }
 
     public Settings withHost(String value) {
-        return new Settings(value, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
+        return new Settings(value, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, maxInFlight);
     }
 
     public Settings withPort(int value) {
-        return new Settings(host, value, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
+        return new Settings(host, value, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, maxInFlight);
     }
 
     public Settings withDataDir(Path value) {
-        return new Settings(host, port, publicUrl, value, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
+        return new Settings(host, port, publicUrl, value, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, maxInFlight);
     }
 
     public Settings withDatabaseUrl(String value) {
-        return new Settings(host, port, publicUrl, dataDir, value, apiKey, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, value, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, maxInFlight);
     }
 
     public Settings withApiKey(String value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, value, masterKey, allowPrivateTargets, httpsOnly, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, value, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, maxInFlight);
     }
 
     public Settings withAllowPrivateTargets(boolean value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, value, httpsOnly, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, value, httpsOnly, autoDisableAfter, maxInFlight);
+    }
+
+    public Settings withAutoDisableAfter(java.time.Duration value) {
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, value, maxInFlight);
     }
 
     public Settings withHttpsOnly(boolean value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, value, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, value, autoDisableAfter, maxInFlight);
     }
 
     private static int parsePort(String value) {
@@ -93,6 +107,24 @@ public record Settings(
             case "true", "1", "yes", "on" -> true;
             case "false", "0", "no", "off" -> false;
             default -> throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
+        };
+    }
+
+    /** {@code 90s}, {@code 30m}, {@code 12h} or {@code 5d}. */
+    static java.time.Duration parseDuration(String name, String value, java.time.Duration fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        var m = java.util.regex.Pattern.compile("(\\d{1,9})([smhd])").matcher(value.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(name + " must be a number followed by s, m, h or d (e.g. 5d), got '" + value + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> java.time.Duration.ofSeconds(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            default -> java.time.Duration.ofDays(n);
         };
     }
 

@@ -28,6 +28,8 @@ final class ApiKeys {
     static final String PREFIX = "hk_";
     private static final String ROOT_HASH = "root_key_sha256";
     private static final long CACHE_MILLIS = 10_000;
+    /** Live keys cached at most; unknown keys are never cached, so random tokens cannot fill memory. */
+    private static final int CACHE_MAX = 10_000;
 
     record ApiKey(String id, String name, String appId, String keyPrefix, long createdAt) {}
 
@@ -76,15 +78,27 @@ final class ApiKeys {
         long now = clock.millis();
         Cached cached = cache.get(hex);
         if (cached != null && cached.until > now) {
-            return Optional.ofNullable(cached.principal);
+            return Optional.of(cached.principal);
         }
-        Principal principal = db.read(c -> Sql.one(c, "SELECT id, app_id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
-                rs -> new Principal(rs.getString("id"), rs.getString("app_id")), hex)).orElse(null);
-        cache.put(hex, new Cached(principal, now + CACHE_MILLIS));
-        return Optional.ofNullable(principal);
+        Optional<Principal> principal = db.read(c -> Sql.one(c, "SELECT id, app_id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
+                rs -> new Principal(rs.getString("id"), rs.getString("app_id")), hex));
+        if (principal.isPresent()) {
+            if (cache.size() >= CACHE_MAX) {
+                cache.clear();
+            }
+            cache.put(hex, new Cached(principal.get(), now + CACHE_MILLIS));
+        } else {
+            cache.remove(hex);
+        }
+        return principal;
     }
 
-    record Created(ApiKey key, String secret) {}
+    record Created(ApiKey key, String secret) {
+        @Override
+        public String toString() {
+            return "Created[" + key.id() + ", key hidden]";
+        }
+    }
 
     Created create(String name, String appId) {
         String secret = PREFIX + Ids.token(32);
@@ -105,7 +119,7 @@ final class ApiKeys {
         if (n == 0) {
             throw new Failure.NotFound("api key", id);
         }
-        cache.values().removeIf(cached -> cached.principal != null && cached.principal.keyId().equals(id));
+        cache.values().removeIf(cached -> cached.principal.keyId().equals(id));
     }
 
     private static ApiKey row(ResultSet rs) throws SQLException {

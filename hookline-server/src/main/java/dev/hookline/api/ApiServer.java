@@ -8,6 +8,7 @@ import dev.hookline.outbound.AppStore;
 import dev.hookline.outbound.EndpointStore;
 import dev.hookline.outbound.EventTypeStore;
 import dev.hookline.outbound.MessageStore;
+import dev.hookline.outbound.OperationalEvents;
 import dev.hookline.ops.Metrics;
 import dev.hookline.store.Database;
 import io.helidon.http.Method;
@@ -26,7 +27,7 @@ public final class ApiServer implements AutoCloseable {
     /** Everything the routes call into. */
     public record Services(AppStore apps, EndpointStore endpoints, MessageStore messages, EventTypeStore eventTypes,
                            DeliveryQueue queue, SourceStore sources, InboundEventStore inboundEvents, InboundReceiver receiver,
-                           Metrics metrics) {}
+                           OperationalEvents operational, Metrics metrics) {}
 
     /** {@code publicUrl} is the base of source receive URLs; null means "from the request's Host header". */
     public ApiServer(String host, int port, String publicUrl, Database db, Clock clock, String rootKey, Services services) {
@@ -52,7 +53,12 @@ public final class ApiServer implements AutoCloseable {
         new ApiKeyRoutes(keys, apps).register(router);
         new EventTypeRoutes(services.eventTypes()).register(router);
         new AppRoutes(apps, access).register(router);
-        new EndpointRoutes(endpoints, messages, services.queue(), access, clock).register(router);
+        new EndpointRoutes(endpoints, messages, services.queue(), services.operational(), call -> access.app(call).id(), clock)
+                .register(router, "/v1/apps/{app}/endpoints");
+        new EndpointRoutes(endpoints, messages, services.queue(), services.operational(), call -> {
+            call.requireRoot();
+            return OperationalEvents.APP_ID;
+        }, clock).register(router, "/v1/operational-webhooks/endpoints");
         new MessageRoutes(messages, endpoints, services.queue(), access, clock).register(router);
         new SourceRoutes(services.sources(), services.inboundEvents(), services.receiver(), publicUrl).register(router);
         new ReceiveRoutes(services.receiver(), metrics).register(router);

@@ -2,12 +2,12 @@ package dev.hookline.api;
 
 import dev.hookline.core.Failure;
 import dev.hookline.core.Fields;
+import dev.hookline.core.JsonPaths;
 import dev.hookline.core.PageRequest;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Locale;
 
 /** One API request as a handler sees it: who calls, the path and query, and the body. */
 final class Call {
@@ -84,8 +84,7 @@ final class Call {
 
     static void requireJsonContentType(ServerRequest request) {
         String type = request.headers().value(HeaderNames.CONTENT_TYPE).orElse("");
-        String media = type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        if (!media.equals("application/json") && !media.endsWith("+json")) {
+        if (!JsonPaths.isJsonMediaType(type)) {
             throw new Json.BadRequest(415, "unsupported_media_type",
                     "send the body as Content-Type: application/json" + (type.isEmpty() ? "" : " (got '" + type + "')"));
         }

@@ -4,60 +4,74 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.core.Failure;
 import dev.hookline.core.Fields;
 import dev.hookline.delivery.DeliveryQueue;
-import dev.hookline.outbound.App;
+import dev.hookline.core.Times;
+import dev.hookline.delivery.EndpointHealth;
 import dev.hookline.outbound.Endpoint;
 import dev.hookline.outbound.EndpointStore;
 import dev.hookline.outbound.MessageStore;
 import dev.hookline.outbound.NewMessage;
+import dev.hookline.outbound.OperationalEvents;
 import io.helidon.http.Method;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Set;
+import java.util.function.Function;
 
 /** {@code /v1/apps/{app}/endpoints}: where an app's messages go, their secrets, tests and attempt logs. */
 final class EndpointRoutes {
     private final EndpointStore endpoints;
     private final MessageStore messages;
     private final DeliveryQueue queue;
-    private final AppAccess access;
+    private final OperationalEvents operational;
+    private final Function<Call, String> appOf;
     private final Clock clock;
 
-    EndpointRoutes(EndpointStore endpoints, MessageStore messages, DeliveryQueue queue, AppAccess access, Clock clock) {
+    /**
+     * The routes under {@code base} (e.g. {@code /v1/apps/{app}/endpoints}); {@code appOf} names the
+     * app a call is about, after checking the caller may act on it.
+     */
+    EndpointRoutes(EndpointStore endpoints, MessageStore messages, DeliveryQueue queue, OperationalEvents operational,
+                   Function<Call, String> appOf, Clock clock) {
         this.endpoints = endpoints;
         this.messages = messages;
         this.queue = queue;
-        this.access = access;
+        this.operational = operational;
+        this.appOf = appOf;
         this.clock = clock;
     }
 
-    void register(Router r) {
-        String one = "/v1/apps/{app}/endpoints/{ep}";
-        r.route(Method.POST, "/v1/apps/{app}/endpoints", this::create)
-                .route(Method.GET, "/v1/apps/{app}/endpoints",
-                        call -> Reply.page(endpoints.list(access.app(call).id(), call.page()), EndpointRoutes::view))
-                .route(Method.GET, one, call -> Reply.ok(view(endpoints.get(access.app(call).id(), call.param("ep")))))
-                .route(Method.PATCH, one, call -> Reply.ok(view(endpoints.update(access.app(call).id(), call.param("ep"), call.fields()))))
+    void register(Router r, String base) {
+        String one = base + "/{ep}";
+        r.route(Method.POST, base, this::create)
+                .route(Method.GET, base, call -> Reply.page(endpoints.list(appOf.apply(call), call.page()), EndpointRoutes::view))
+                .route(Method.GET, one, call -> Reply.ok(view(endpoints.get(appOf.apply(call), call.param("ep")))))
+                .route(Method.PATCH, one, call -> {
+                    Endpoint updated = endpoints.update(appOf.apply(call), call.param("ep"), call.fields(), operational::enabled);
+                    operational.wake();
+                    return Reply.ok(view(updated));
+                })
                 .route(Method.DELETE, one, call -> {
-                    endpoints.delete(access.app(call).id(), call.param("ep"));
+                    endpoints.delete(appOf.apply(call), call.param("ep"));
                     return Reply.noContent();
                 })
                 .route(Method.POST, one + "/secret/rotate", this::rotate)
                 .route(Method.POST, one + "/test", this::test)
+                .route(Method.POST, one + "/recover", this::recover)
                 .route(Method.GET, one + "/attempts", this::attempts);
     }
 
     private Reply create(Call call) {
-        App app = access.app(call);
-        EndpointStore.Created created = endpoints.create(app.id(), call.fields());
+        String app = appOf.apply(call);
+        EndpointStore.Created created = endpoints.create(app, call.fields());
         ObjectNode out = view(created.endpoint());
         out.put("secret", created.secret());
         return Reply.created(out);
     }
 
     private Reply rotate(Call call) {
-        App app = access.app(call);
+        String app = appOf.apply(call);
         Fields f = call.fields().allowOnly(Set.of("secret"));
-        String secret = endpoints.rotateSecret(app.id(), call.param("ep"), f.string("secret"));
+        String secret = endpoints.rotateSecret(app, call.param("ep"), f.string("secret"));
         ObjectNode out = Json.object();
         out.put("secret", secret);
         Json.putTime(out, "previous_secret_expires_at", clock.millis() + EndpointStore.ROTATION_GRACE.toMillis());
@@ -66,20 +80,34 @@ final class EndpointRoutes {
 
     /** Sends a {@code webhook.test} message to this endpoint alone. */
     private Reply test(Call call) {
-        App app = access.app(call);
-        Endpoint ep = endpoints.get(app.id(), call.param("ep"));
+        String app = appOf.apply(call);
+        Endpoint ep = endpoints.get(app, call.param("ep"));
+        requireEnabled(ep);
         ObjectNode data = Json.object();
         data.put("message", "This is a test webhook from Hookline");
         data.put("webhook_id", ep.id());
         data.put("timestamp", clock.millis() / 1000);
-        var ingested = messages.sendTo(app.id(), ep.id(),
-                new NewMessage(MessageRoutes.TEST_EVENT, data.toString().getBytes(StandardCharsets.UTF_8), null, null));
+        var ingested = messages.sendTo(app, ep.id(),
+                new NewMessage(NewMessage.TEST_EVENT, data.toString().getBytes(StandardCharsets.UTF_8), null, null));
         return Reply.accepted(MessageRoutes.view(ingested.message(), false));
     }
 
+    /** Re-queues the endpoint's failed deliveries since {@code since} (after its outage is over). */
+    private Reply recover(Call call) {
+        String app = appOf.apply(call);
+        Endpoint ep = endpoints.get(app, call.param("ep"));
+        Fields f = call.fields().allowOnly(Set.of("since"));
+        long since = Times.parse("since", f.requiredString("since"));
+        int recovered = queue.recover(app, ep.id(), since, clock.millis());
+        messages.wake();
+        ObjectNode out = Json.object();
+        out.put("recovered", recovered);
+        return Reply.accepted(out);
+    }
+
     private Reply attempts(Call call) {
-        App app = access.app(call);
-        Endpoint ep = endpoints.get(app.id(), call.param("ep"));
+        String app = appOf.apply(call);
+        Endpoint ep = endpoints.get(app, call.param("ep"));
         String status = call.query("status");
         Boolean succeeded = switch (status == null ? "" : status) {
             case "" -> null;
@@ -87,7 +115,15 @@ final class EndpointRoutes {
             case "failed" -> false;
             default -> throw new Failure.Invalid("status", "must be 'succeeded' or 'failed'");
         };
-        return Reply.page(queue.attemptsOfEndpoint(app.id(), ep.id(), succeeded, call.page()), MessageRoutes::view);
+        return Reply.page(queue.attemptsOfEndpoint(app, ep.id(), succeeded, call.page()), MessageRoutes::view);
+    }
+
+    /** A disabled endpoint is sent nothing, so a test or resend to it would wait forever. */
+    static void requireEnabled(Endpoint ep) {
+        if (!ep.enabled()) {
+            throw new Failure.Conflict("endpoint " + ep.id() + " is disabled" + (ep.health().disabledReason() == null ? ""
+                    : " (" + ep.health().disabledReason() + ")") + "; enable it first");
+        }
     }
 
     static ObjectNode view(Endpoint ep) {
@@ -108,6 +144,15 @@ final class EndpointRoutes {
         carried.put("timestamp", meta.timestamp());
         carried.put("attempt", meta.attempt());
         carried.put("id", meta.id());
+        ObjectNode health = out.putObject("health");
+        var h = ep.health();
+        long now = System.currentTimeMillis();
+        health.put("circuit", h.circuitOpenUntil() != null && h.circuitOpenUntil() > now ? "open"
+                : h.consecutiveFailures() >= EndpointHealth.OPEN_AFTER_FAILURES ? "half_open" : "closed");
+        Json.putTime(health, "circuit_open_until", h.circuitOpenUntil() != null && h.circuitOpenUntil() > now ? h.circuitOpenUntil() : null);
+        health.put("consecutive_failures", h.consecutiveFailures());
+        Json.putTime(health, "failing_since", h.failingSince());
+        health.put("disabled_reason", h.disabledReason());
         Json.putTime(out, "created_at", ep.createdAt());
         Json.putTime(out, "updated_at", ep.updatedAt());
         return out;

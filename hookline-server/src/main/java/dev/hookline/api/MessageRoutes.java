@@ -26,8 +26,6 @@ import java.util.Set;
 /** {@code /v1/apps/{app}/messages}: ingest with fan-out, the message log, attempts and resends. */
 final class MessageRoutes {
     private static final Set<String> FIELDS = Set.of("event", "data", "id", "channels");
-    /** Reserved for the endpoint "test" call, whose deliveries have their own shape. */
-    static final String TEST_EVENT = "webhook.test";
 
     private final MessageStore messages;
     private final EndpointStore endpoints;
@@ -82,6 +80,7 @@ final class MessageRoutes {
         App app = access.app(call);
         Message m = messages.get(app.id(), call.param("msg"));
         Endpoint ep = endpoints.get(app.id(), call.param("ep"));
+        EndpointRoutes.requireEnabled(ep);
         DeliveryState state = queue.resend(app.id(), m.id(), ep.id(), clock.millis());
         messages.wake();
         return Reply.accepted(view(state));
@@ -121,8 +120,8 @@ final class MessageRoutes {
         Fields f = Fields.of(others).allowOnly(FIELDS);
         String event = f.requiredString("event");
         EventTypeStore.validateName("event", event);
-        if (event.equals(TEST_EVENT)) {
-            throw new Failure.Invalid("event", "'" + TEST_EVENT + "' is reserved for POST …/endpoints/{ep}/test");
+        if (event.equals(NewMessage.TEST_EVENT)) {
+            throw new Failure.Invalid("event", "'" + NewMessage.TEST_EVENT + "' is reserved for POST …/endpoints/{ep}/test");
         }
         if (data == null) {
             throw new Failure.Invalid("data", others.has("data") ? "must be a JSON object" : "is required");

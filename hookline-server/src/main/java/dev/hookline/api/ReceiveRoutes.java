@@ -62,7 +62,7 @@ final class ReceiveRoutes {
                 yield Reply.ok(out);
             }
             case InboundReceiver.Outcome.Rejected rejected -> {
-                count(rejected.reason().name().toLowerCase());
+                count(rejected.reason().name().toLowerCase(java.util.Locale.ROOT));
                 yield switch (rejected.reason()) {
                     case RATE_LIMITED -> Reply.error(429, "rate_limited", rejected.message())
                             .withHeader("Retry-After", Long.toString(Math.max(1, (rejected.retryAfterMillis() + 999) / 1000)));

@@ -43,10 +43,6 @@ final class Router {
         return this;
     }
 
-    HttpRouting.Builder helidon() {
-        return routing;
-    }
-
     private Reply run(ServerRequest req, Action action, boolean authenticated) {
         try {
             Principal principal = null;

@@ -1,9 +1,9 @@
 package dev.hookline.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.core.Failure;
 import dev.hookline.core.Fields;
+import dev.hookline.core.JsonPaths;
 import dev.hookline.core.PageRequest;
 import dev.hookline.inbound.InboundEvent;
 import dev.hookline.inbound.InboundEventStore;
@@ -159,12 +159,13 @@ final class SourceRoutes {
 
     /** JSON bodies as JSON, UTF-8 text as a string, anything else as base64 ({@code body_encoding} says which). */
     private static void putBody(ObjectNode out, InboundEvent e) {
-        if (e.contentType() != null && e.contentType().toLowerCase().contains("json")) {
-            JsonNode json = Json.raw(e.body());
-            if (json != null) {
-                out.set("body", json);
+        if (JsonPaths.isJsonMediaType(e.contentType())) {
+            try {
+                out.set("body", Json.MAPPER.readTree(e.body()));
                 out.put("body_encoding", "json");
                 return;
+            } catch (java.io.IOException storedAsSent) {
+                // accepted raw (the receive path parses strictly only what it verifies); show it as text
             }
         }
         try {

@@ -32,15 +32,8 @@ public sealed abstract class Failure extends RuntimeException
 
     /** The request is well-formed JSON but a field is missing, of the wrong type or not allowed. */
     public static final class Invalid extends Failure {
-        private final String field;
-
         public Invalid(String field, String message) {
             super("validation_failed", field == null ? message : field + ": " + message);
-            this.field = field;
-        }
-
-        public String field() {
-            return field;
         }
     }
 

@@ -207,6 +207,25 @@ public final class Fields {
         return of(v, name(field));
     }
 
+    /**
+     * {@code current} with this object's {@code fields} laid over it: a field given replaces its
+     * value, an explicit {@code null} removes it (so it takes its default), an absent one is kept.
+     */
+    public ObjectNode mergeInto(ObjectNode current, Set<String> fields) {
+        ObjectNode merged = current.deepCopy();
+        for (String field : fields) {
+            if (present(field)) {
+                JsonNode v = raw(field);
+                if (v == null) {
+                    merged.remove(field);
+                } else {
+                    merged.set(field, v);
+                }
+            }
+        }
+        return merged;
+    }
+
     public JsonNode raw(String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? null : v;

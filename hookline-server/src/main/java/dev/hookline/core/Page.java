@@ -18,7 +18,4 @@ public record Page<T>(List<T> data, String next) {
         return new Page<>(List.copyOf(data), cursor.apply(data.get(limit - 1)));
     }
 
-    public <R> Page<R> map(Function<T, R> f) {
-        return new Page<>(data.stream().map(f).toList(), next);
-    }
 }

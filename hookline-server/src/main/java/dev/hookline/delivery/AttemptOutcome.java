@@ -10,4 +10,7 @@ sealed interface AttemptOutcome {
 
     /** Failed, and the retry policy is spent: the delivery is final. */
     record GaveUp() implements AttemptOutcome {}
+
+    /** The receiver answered 410 Gone: the delivery is final and the endpoint is disabled. */
+    record Gone() implements AttemptOutcome {}
 }

@@ -8,7 +8,13 @@ import dev.hookline.store.Database;
 import dev.hookline.store.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.outbound.Endpoint;
+import dev.hookline.outbound.OperationalEvents;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The deliveries table used as a queue. Claiming leases due rows by pushing their
@@ -20,23 +26,41 @@ public final class DeliveryQueue {
     /** Added to an endpoint's timeout to form the lease, covering signing, queueing and recording. */
     static final long LEASE_MARGIN_MS = 30_000;
 
-    private final Database db;
+    /** message.attempt.failing is sent when this many attempts of one delivery have failed. */
+    static final int FAILING_AFTER_ATTEMPTS = 3;
 
-    public DeliveryQueue(Database db) {
+    private final Database db;
+    private final EndpointHealth health;
+    private final OperationalEvents operational;
+
+    public DeliveryQueue(Database db, EndpointHealth health, OperationalEvents operational) {
         this.db = db;
+        this.health = health;
+        this.operational = operational;
     }
 
-    /** Leases up to {@code limit} due deliveries of enabled endpoints, oldest due first. */
-    List<DeliveryClaim> claim(long now, int limit, String leaseToken) {
+    /**
+     * Leases up to {@code limit} due deliveries, oldest due first, skipping: disabled endpoints,
+     * endpoints whose circuit is open, endpoints in {@code excluded} (saturated or rate-limited on
+     * this node), and every delivery of a FIFO endpoint but the one of its oldest pending message.
+     */
+    List<DeliveryClaim> claim(long now, int limit, String leaseToken, Collection<String> excluded) {
+        String skip = excluded.isEmpty() ? "" : " AND d.endpoint_id NOT IN (" + Sql.placeholders(excluded.size()) + ")";
         String sql = "UPDATE deliveries SET lease_owner = ?,"
                 + " next_attempt_at = ? + " + LEASE_MARGIN_MS + " + (SELECT e.timeout_ms FROM endpoints e WHERE e.id = deliveries.endpoint_id)"
                 + " WHERE id IN (SELECT d.id FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id"
                 + "   WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND e.enabled = 1"
+                + "   AND (e.circuit_open_until IS NULL OR e.circuit_open_until <= ?)"
+                + "   AND (e.fifo = 0 OR d.message_id = (SELECT MIN(h.message_id) FROM deliveries h"
+                + "        WHERE h.endpoint_id = d.endpoint_id AND h.status = 'pending'))"
+                + skip
                 + "   ORDER BY d.next_attempt_at LIMIT ?" + db.dialect().lockDueRows() + ")"
                 + " RETURNING id, message_id, endpoint_id, app_id, attempts";
+        List<Object> params = new ArrayList<>(List.of(leaseToken, now, now, now));
+        params.addAll(excluded);
+        params.add(limit);
         return db.write(c -> Sql.list(c, sql, rs -> new DeliveryClaim(rs.getString("id"), rs.getString("message_id"),
-                rs.getString("endpoint_id"), rs.getString("app_id"), rs.getInt("attempts"), leaseToken),
-                leaseToken, now, now, limit));
+                rs.getString("endpoint_id"), rs.getString("app_id"), rs.getInt("attempts"), leaseToken), params.toArray()));
     }
 
     /** When the next delivery of an enabled endpoint falls due, or null when none is pending. */
@@ -46,43 +70,84 @@ public final class DeliveryQueue {
                 rs -> Sql.nullableLong(rs, "due")).orElse(null));
     }
 
+    /** What recording an attempt did besides the attempt itself. */
+    record Recorded(boolean leaseHeld, boolean endpointDisabled) {}
+
     /**
-     * Records one attempt and moves its delivery on, if the lease is still ours. Returns false when
-     * the lease was lost (the row was re-claimed after expiry); the attempt is then not recorded.
+     * Records one attempt, moves its delivery on and updates the endpoint's health, all in one
+     * transaction, if the lease is still ours. When the lease was lost (the row was re-claimed after
+     * it expired) nothing is recorded.
      */
-    boolean record(DeliveryClaim claim, SendResult result, AttemptOutcome outcome, long now) {
+    Recorded record(DeliveryClaim claim, Endpoint endpoint, SendResult result, AttemptOutcome outcome, long now) {
         String status;
         Long next;
         switch (outcome) {
             case AttemptOutcome.Delivered d -> { status = DeliveryState.DELIVERED; next = null; }
             case AttemptOutcome.RetryLater r -> { status = DeliveryState.PENDING; next = r.atMillis(); }
             case AttemptOutcome.GaveUp g -> { status = DeliveryState.FAILED; next = null; }
+            case AttemptOutcome.Gone g -> { status = DeliveryState.FAILED; next = null; }
         }
-        return db.write(c -> {
+        boolean[] woke = {false};
+        Recorded recorded = db.write(c -> {
             int updated = Sql.update(c, "UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, lease_owner = NULL,"
                             + " updated_at = ? WHERE id = ? AND lease_owner = ? AND attempts = ?",
                     status, claim.attemptNumber(), next, now, claim.deliveryId(), claim.leaseToken(), claim.attemptsMade());
             if (updated == 0) {
-                return false;
+                return new Recorded(false, false);
             }
             Sql.update(c, "INSERT INTO attempts (id, delivery_id, message_id, endpoint_id, app_id, attempt, succeeded,"
                             + " status_code, response_body, duration_ms, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     Ids.next("att"), claim.deliveryId(), claim.messageId(), claim.endpointId(), claim.appId(),
                     claim.attemptNumber(), result.succeeded(), result.statusCode(), result.responseBody(),
                     result.durationMs(), result.error(), now);
-            return true;
+            String disabledBecause = health.record(c, endpoint, result.succeeded(), now);
+            if (outcome instanceof AttemptOutcome.Gone) {
+                disabledBecause = "the endpoint answered 410 Gone";
+                health.disable(c, endpoint.id(), disabledBecause, now);
+            }
+            if (disabledBecause != null) {
+                ObjectNode data = OperationalEvents.about(endpoint);
+                data.put("reason", disabledBecause);
+                woke[0] |= operational.emit(c, endpoint, OperationalEvents.ENDPOINT_DISABLED, data, now);
+            }
+            if (outcome instanceof AttemptOutcome.GaveUp || outcome instanceof AttemptOutcome.Gone
+                    || (outcome instanceof AttemptOutcome.RetryLater && claim.attemptNumber() == FAILING_AFTER_ATTEMPTS)) {
+                ObjectNode data = OperationalEvents.about(endpoint);
+                data.put("message_id", claim.messageId());
+                data.put("attempts", claim.attemptNumber());
+                data.put("last_status_code", result.statusCode());
+                data.put("last_error", result.error());
+                String type = outcome instanceof AttemptOutcome.RetryLater
+                        ? OperationalEvents.ATTEMPT_FAILING : OperationalEvents.ATTEMPT_EXHAUSTED;
+                woke[0] |= operational.emit(c, endpoint, type, data, now);
+            }
+            return new Recorded(true, disabledBecause != null);
         });
+        if (woke[0]) {
+            operational.wake();
+        }
+        return recorded;
     }
 
-    /** Gives leased rows back so they are due at once (claims this node will not attempt). */
-    void release(List<DeliveryClaim> claims, long now) {
-        if (claims.isEmpty()) {
+    /**
+     * Re-queues, now, the endpoint's deliveries that failed for good since {@code sinceMillis}
+     * (after an outage on the receiver's side). Returns how many.
+     */
+    public int recover(String appId, String endpointId, long sinceMillis, long now) {
+        return db.write(c -> Sql.update(c, "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?"
+                + " WHERE app_id = ? AND endpoint_id = ? AND status = 'failed' AND created_at >= ?",
+                now, now, appId, endpointId, sinceMillis));
+    }
+
+    /** Gives leased rows back, each due at the time given, without spending an attempt. */
+    void release(Map<DeliveryClaim, Long> dueAt) {
+        if (dueAt.isEmpty()) {
             return;
         }
         db.write(c -> {
-            for (DeliveryClaim claim : claims) {
+            for (Map.Entry<DeliveryClaim, Long> e : dueAt.entrySet()) {
                 Sql.update(c, "UPDATE deliveries SET lease_owner = NULL, next_attempt_at = ? WHERE id = ? AND lease_owner = ?",
-                        now, claim.deliveryId(), claim.leaseToken());
+                        e.getValue(), e.getKey().deliveryId(), e.getKey().leaseToken());
             }
             return null;
         });

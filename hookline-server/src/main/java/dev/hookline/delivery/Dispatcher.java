@@ -1,15 +1,16 @@
 package dev.hookline.delivery;
 
+import dev.hookline.core.WakeUp;
 import dev.hookline.outbound.EndpointStore;
 import dev.hookline.outbound.Message;
 import dev.hookline.outbound.MessageStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One platform thread claims due deliveries in batches ({@link DeliveryQueue#claim}) and starts
  * one virtual thread per claimed delivery; that thread signs ({@link RequestSigner}), sends
- * ({@link WebhookSender}), decides what the result means ({@link Rescheduler}) and records it
+ * ({@link WebhookSender}), decides what the result means ({@link RetryScheduler}) and records it
  * ({@link DeliveryQueue#record}). Blocking I/O on virtual threads is cheap, so thousands of slow
  * endpoints cost memory, not threads.
  *
@@ -36,10 +37,12 @@ import org.slf4j.LoggerFactory;
  *       the row leased, so it falls due again when the lease ends: at-least-once, never lost.</li>
  * </ul>
  */
-public final class Dispatcher implements AutoCloseable {
+public final class Dispatcher {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final int CLAIM_BATCH = 256;
     private static final long IDLE_WAIT_MS = 1_000;
+    /** At most this many saturated endpoints are left out of one claim by name. */
+    private static final int MAX_EXCLUDED = 500;
 
     private final DeliveryQueue queue;
     private final MessageStore messages;
@@ -50,14 +53,17 @@ public final class Dispatcher implements AutoCloseable {
     private final String nodeId;
 
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final EndpointGate gate = new EndpointGate();
     private final AtomicLong claimSequence = new AtomicLong();
-    private final Semaphore wakeUp = new Semaphore(0);
+    private final WakeUp wakeUp;
     private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread loop;
     private volatile boolean running = true;
 
+    /** {@code wakeUp} is rung by whoever commits new deliveries (the message store). */
     public Dispatcher(DeliveryQueue queue, MessageStore messages, EndpointStore endpoints, SsrfGuard guard, Clock clock,
-                      int maxInFlight, String nodeId) {
+                      int maxInFlight, String nodeId, WakeUp wakeUp) {
+        this.wakeUp = wakeUp;
         this.queue = queue;
         this.messages = messages;
         this.endpoints = endpoints;
@@ -73,10 +79,8 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /** Asks the loop to look for due work now. Cheap and safe to call from any thread. */
-    public void wake() {
-        if (wakeUp.availablePermits() == 0) {
-            wakeUp.release();
-        }
+    void wake() {
+        wakeUp.ring();
     }
 
     public int inFlight() {
@@ -89,9 +93,11 @@ public final class Dispatcher implements AutoCloseable {
                 int free = maxInFlight - inFlight.get();
                 if (free > 0) {
                     int want = Math.min(free, CLAIM_BATCH);
-                    List<DeliveryClaim> claims = queue.claim(clock.millis(), want, nodeId + ":" + claimSequence.incrementAndGet());
+                    long now = clock.millis();
+                    List<DeliveryClaim> claims = queue.claim(now, want, nodeId + ":" + claimSequence.incrementAndGet(),
+                            gate.closed(now, MAX_EXCLUDED));
                     if (!claims.isEmpty()) {
-                        start(claims);
+                        launch(claims);
                     }
                     if (claims.size() == want) {
                         continue; // more may be due right now
@@ -115,44 +121,64 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void pause(long millis) {
-        try {
-            if (wakeUp.tryAcquire(millis, TimeUnit.MILLISECONDS)) {
-                wakeUp.drainPermits();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!wakeUp.await(millis)) {
             running = false;
         }
     }
 
-    private void start(List<DeliveryClaim> claims) {
+    /** Starts a request for each claim its endpoint's limits admit; gives the others back. */
+    private void launch(List<DeliveryClaim> claims) {
         Map<String, Message> byId = messages.byIds(claims.stream().map(DeliveryClaim::messageId).distinct().toList());
         Map<String, EndpointStore.Signable> targets = endpoints.signable(claims.stream().map(DeliveryClaim::endpointId).distinct().toList());
+        Map<DeliveryClaim, Long> giveBack = new LinkedHashMap<>();
+        long now = clock.millis();
         for (DeliveryClaim claim : claims) {
             Message message = byId.get(claim.messageId());
             EndpointStore.Signable target = targets.get(claim.endpointId());
             if (message == null || target == null) {
                 continue; // deleted since it was claimed; its delivery row went with it
             }
-            inFlight.incrementAndGet();
-            requests.execute(() -> {
-                try {
-                    attempt(claim, message, target);
-                } finally {
-                    inFlight.decrementAndGet();
-                    wake();
+            if (!running) {
+                giveBack.put(claim, now);
+                continue;
+            }
+            switch (gate.admit(target.endpoint(), now)) {
+                case EndpointGate.Admission.Saturated s -> giveBack.put(claim, now);
+                case EndpointGate.Admission.Throttled t -> giveBack.put(claim, t.atMillis());
+                case EndpointGate.Admission.Go go -> {
+                    inFlight.incrementAndGet();
+                    try {
+                        requests.execute(() -> {
+                            try {
+                                attempt(claim, message, target);
+                            } finally {
+                                finished(claim);
+                            }
+                        });
+                    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                        finished(claim);
+                        giveBack.put(claim, now);
+                    }
                 }
-            });
+            }
         }
+        // Rows this node leased but will not attempt now go back at once, attempts unspent.
+        queue.release(giveBack);
+    }
+
+    private void finished(DeliveryClaim claim) {
+        gate.release(claim.endpointId());
+        inFlight.decrementAndGet();
+        wake();
     }
 
     private void attempt(DeliveryClaim claim, Message message, EndpointStore.Signable target) {
         SignedRequest request = RequestSigner.sign(message, target.endpoint(), target.secrets(), claim.attemptNumber(), clock.millis());
         SendResult result = sender.send(request);
         long now = clock.millis();
-        AttemptOutcome outcome = Rescheduler.decide(result, target.endpoint().policy().retry(), claim.attemptNumber(), now);
+        AttemptOutcome outcome = RetryScheduler.decide(result, target.endpoint().policy().retry(), claim.attemptNumber(), now);
         try {
-            if (!queue.record(claim, result, outcome, now)) {
+            if (!queue.record(claim, target.endpoint(), result, outcome, now).leaseHeld()) {
                 log.warn("delivery {} was re-claimed while attempt {} was under way; its result is dropped",
                         claim.deliveryId(), claim.attemptNumber());
             }
@@ -170,7 +196,7 @@ public final class Dispatcher implements AutoCloseable {
         running = false;
         wake();
         try {
-            loop.join(grace.toMillis());
+            loop.join(Math.max(1, grace.toMillis())); // join(0) would wait forever
             requests.shutdown();
             if (!requests.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("{} deliveries were still under way at shutdown; they will be retried", inFlight.get());
@@ -181,8 +207,4 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        stop(Duration.ofSeconds(10));
-    }
 }

@@ -5,9 +5,9 @@ import dev.hookline.core.Times;
 import dev.hookline.outbound.Endpoint;
 import dev.hookline.outbound.EndpointPolicy;
 import dev.hookline.outbound.Message;
+import dev.hookline.outbound.NewMessage;
 import dev.hookline.outbound.SigningSecrets;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +22,6 @@ import java.util.Map;
  */
 final class RequestSigner {
     static final String USER_AGENT = "Hookline/0.1";
-    /** The event of the "test" button; its body always has seed 002's shape. */
-    static final String TEST_EVENT = "webhook.test";
     private static final List<String> TEST_ENVELOPE = List.of("id", "event", "timestamp", "data");
 
     private RequestSigner() {}
@@ -31,7 +29,7 @@ final class RequestSigner {
     static SignedRequest sign(Message message, Endpoint endpoint, SigningSecrets secrets, int attempt, long nowMillis) {
         EndpointPolicy policy = endpoint.policy();
         byte[] body;
-        if (message.event().equals(TEST_EVENT)) {
+        if (message.event().equals(NewMessage.TEST_EVENT)) {
             body = envelope(message, TEST_ENVELOPE);
         } else {
             body = switch (policy.payloadFormat()) {

@@ -66,11 +66,30 @@ final class WebhookSender {
             }
             try (HttpClientResponse response = post.submit(request.body())) {
                 int status = response.status().code();
+                Long retryAfter = status == 429 || status == 503
+                        ? retryAfterSeconds(response.headers().first(HeaderNames.RETRY_AFTER).orElse(null)) : null;
                 String body = readCapped(response.inputStream());
-                return new SendResult(status, body, elapsedMillis(start), null);
+                return new SendResult(status, body, elapsedMillis(start), null, retryAfter);
             }
         } catch (RuntimeException e) {
             return new SendResult(null, null, elapsedMillis(start), describe(e, request.timeoutMs()));
+        }
+    }
+
+    /** {@code Retry-After} as delta-seconds or an HTTP date; null when absent or unreadable. */
+    static Long retryAfterSeconds(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Math.max(0, Long.parseLong(value.trim()));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                java.time.ZonedDateTime at = java.time.ZonedDateTime.parse(value.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+                return Math.max(0, java.time.Duration.between(java.time.Instant.now(), at.toInstant()).toSeconds());
+            } catch (java.time.format.DateTimeParseException notADate) {
+                return null;
+            }
         }
     }
 

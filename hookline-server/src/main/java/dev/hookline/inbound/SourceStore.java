@@ -1,6 +1,7 @@
 package dev.hookline.inbound;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.core.Failure;
 import dev.hookline.core.Fields;
 import dev.hookline.core.Hashes;
@@ -8,6 +9,7 @@ import dev.hookline.core.Ids;
 import dev.hookline.core.Page;
 import dev.hookline.core.PageRequest;
 import dev.hookline.core.SecretCipher;
+import dev.hookline.core.SecretRules;
 import dev.hookline.signature.WebhookSecret;
 import dev.hookline.store.Database;
 import dev.hookline.store.Sql;
@@ -57,11 +59,21 @@ public final class SourceStore {
         this.appResolver = appResolver;
     }
 
-    /** A new source with whatever credentials were generated for it, in clear, to be shown once. */
-    public record Created(Source source, String secret, String apiKey) {}
+    /** A source with whatever credentials were just generated for it, in clear, to be shown once. */
+    public record Created(Source source, String secret, String apiKey) {
+        @Override
+        public String toString() {
+            return "Created[" + source.id() + ", credentials hidden]";
+        }
+    }
 
     /** The credentials a receive needs: the live secrets (newest first) and the API key's hash. */
-    public record Credentials(List<String> secrets, byte[] apiKeyHash) {}
+    public record Credentials(List<String> secrets, byte[] apiKeyHash) {
+        @Override
+        public String toString() {
+            return "Credentials[hidden]";
+        }
+    }
 
     public Created create(Fields body) {
         body.allowOnly(CREATE_FIELDS);
@@ -69,13 +81,13 @@ public final class SourceStore {
         boolean enabled = !Boolean.FALSE.equals(body.bool("enabled"));
         String secret = null;
         if (config.verification() != null) {
-            secret = body.string("secret") != null ? validSecret("secret", body.string("secret")) : WebhookSecret.generate();
+            secret = body.string("secret") != null ? checked("secret", body.string("secret"), config) : WebhookSecret.generate();
         } else if (body.has("secret")) {
             throw new Failure.Invalid("secret", "is only used with a verification scheme");
         }
         String apiKey = null;
         if (config.apiKeyRequired()) {
-            apiKey = body.string("api_key") != null ? validSecret("api_key", body.string("api_key")) : Ids.token(32);
+            apiKey = body.string("api_key") != null ? validApiKey(body.string("api_key")) : Ids.token(32);
         } else if (body.has("api_key")) {
             throw new Failure.Invalid("api_key", "is only used with api_key_required: true");
         }
@@ -109,47 +121,50 @@ public final class SourceStore {
      */
     public Created update(String id, Fields patch) {
         patch.allowOnly(PATCH_FIELDS);
-        return db.write(c -> {
-            Source current = find(c, "id", id).orElseThrow(() -> new Failure.NotFound("source", id));
-            var merged = current.config().toJson();
-            for (String field : SourceConfig.FIELDS) {
-                if (patch.present(field)) {
-                    if (patch.raw(field) == null) {
-                        merged.remove(field);
-                    } else {
-                        merged.set(field, patch.raw(field));
-                    }
-                }
+        Source current = get(id);
+        ObjectNode merged = patch.mergeInto(current.config().toJson(), SourceConfig.FIELDS);
+        // The stored app id needs no lookup; a new forward app is resolved here, outside the writer.
+        SourceConfig config = SourceConfig.fromJson(Fields.of(merged), patch.present("forward") ? appResolver : UnaryOperator.identity());
+        boolean enabled = patch.bool("enabled") == null ? current.enabled() : patch.bool("enabled");
+        SourceStore.Credentials credentials = credentials(id);
+        if (config.verification() != null && !credentials.secrets().isEmpty()
+                && (current.config().verification() == null || current.config().verification().scheme() != config.verification().scheme())) {
+            try {
+                SecretRules.check("verification.scheme", credentials.secrets().get(0), config.verification().scheme(), 8);
+            } catch (Failure.Invalid e) {
+                throw new Failure.Invalid("verification.scheme", "the current secret does not suit '" + config.verification().scheme().wireName()
+                        + "'; rotate it with a suitable one first (" + e.getMessage() + ")");
             }
-            SourceConfig config = SourceConfig.fromJson(Fields.of(merged), appResolver);
-            boolean enabled = patch.bool("enabled") == null ? current.enabled() : patch.bool("enabled");
-            long now = Math.max(clock.millis(), current.updatedAt() + 1);
-            Source updated = new Source(current.id(), current.token(), enabled, config, current.createdAt(), now);
-            Sql.update(c, "UPDATE sources SET enabled = ?, config = ?, updated_at = ? WHERE id = ?",
-                    enabled, config.toJson().toString(), now, id);
-            String secret = null;
-            String apiKey = null;
-            Credentials credentials = credentials(c, id);
-            if (config.verification() != null && credentials.secrets().isEmpty()) {
-                secret = WebhookSecret.generate();
+        }
+        String secret = config.verification() != null && credentials.secrets().isEmpty() ? WebhookSecret.generate() : null;
+        String apiKey = config.apiKeyRequired() && credentials.apiKeyHash() == null ? Ids.token(32) : null;
+        long now = Math.max(clock.millis(), current.updatedAt() + 1);
+        Source updated = new Source(current.id(), current.token(), enabled, config, current.createdAt(), now);
+        db.write(c -> {
+            int changed = Sql.update(c, "UPDATE sources SET enabled = ?, config = ?, updated_at = ? WHERE id = ? AND updated_at = ?",
+                    enabled, config.toJson().toString(), now, id, current.updatedAt());
+            if (changed == 0) {
+                throw new Failure.Conflict("source " + id + " changed while this update was prepared; send it again");
+            }
+            if (secret != null) {
                 Sql.update(c, "UPDATE sources SET secret = ? WHERE id = ?", cipher.seal(secret), id);
             }
-            if (config.apiKeyRequired() && credentials.apiKeyHash() == null) {
-                apiKey = Ids.token(32);
+            if (apiKey != null) {
                 Sql.update(c, "UPDATE sources SET api_key_hash = ? WHERE id = ?", HexFormat.of().formatHex(Hashes.sha256(apiKey)), id);
             }
-            return new Created(updated, secret, apiKey);
+            return null;
         });
+        return new Created(updated, secret, apiKey);
     }
 
     /** A new verification secret (given or generated); the old one stays valid for {@link #ROTATION_GRACE}. */
     public String rotateSecret(String id, String newSecret) {
-        String secret = newSecret == null ? WebhookSecret.generate() : validSecret("secret", newSecret);
+        Source current = get(id);
+        if (current.config().verification() == null) {
+            throw new Failure.Conflict("source " + id + " has no verification scheme, so it has no secret to rotate");
+        }
+        String secret = newSecret == null ? WebhookSecret.generate() : checked("secret", newSecret, current.config());
         db.write(c -> {
-            Source source = find(c, "id", id).orElseThrow(() -> new Failure.NotFound("source", id));
-            if (source.config().verification() == null) {
-                throw new Failure.Conflict("source " + id + " has no verification scheme, so it has no secret to rotate");
-            }
             long now = clock.millis();
             return Sql.update(c, "UPDATE sources SET previous_secret = secret, previous_secret_expires_at = ?, secret = ?,"
                     + " updated_at = ? WHERE id = ?", now + ROTATION_GRACE.toMillis(), cipher.seal(secret), now, id);
@@ -159,7 +174,7 @@ public final class SourceStore {
 
     /** A new API key (given or generated), replacing the old one at once. */
     public String rotateApiKey(String id, String newKey) {
-        String key = newKey == null ? Ids.token(32) : validSecret("api_key", newKey);
+        String key = newKey == null ? Ids.token(32) : validApiKey(newKey);
         db.write(c -> {
             Source source = find(c, "id", id).orElseThrow(() -> new Failure.NotFound("source", id));
             if (!source.config().apiKeyRequired()) {
@@ -211,12 +226,17 @@ public final class SourceStore {
                 rs.getLong("created_at"), rs.getLong("updated_at"));
     }
 
-    private static String validSecret(String field, String value) {
-        // Third parties often choose the secret (seed 004's example is "your-secret"), so accept short ones.
-        if (value.length() < 8 || value.length() > 256 || !value.chars().allMatch(ch -> ch > 32 && ch < 127)) {
-            throw new Failure.Invalid(field, "must be 8 to 256 printable ASCII characters without spaces");
+    /** Third parties often choose the secret (seed 004's example is "your-secret"), so short ones are accepted. */
+    private static String checked(String field, String secret, SourceConfig config) {
+        SecretRules.check(field, secret, config.verification().scheme(), 8);
+        return secret;
+    }
+
+    private static String validApiKey(String key) {
+        if (key.length() < 8 || key.length() > 256 || !key.chars().allMatch(ch -> ch > 32 && ch < 127)) {
+            throw new Failure.Invalid("api_key", "must be 8 to 256 printable ASCII characters without spaces");
         }
-        return value;
+        return key;
     }
 
 }

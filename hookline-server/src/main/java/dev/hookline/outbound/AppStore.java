@@ -46,13 +46,19 @@ public final class AppStore {
         return Sql.one(c, "SELECT " + COLUMNS + " FROM apps WHERE id = ? OR uid = ?", AppStore::row, idOrUid, idOrUid);
     }
 
+    /** Whether the app exists, inside the caller's transaction. */
+    public static boolean exists(Connection c, String appId) throws SQLException {
+        return Sql.one(c, "SELECT id FROM apps WHERE id = ?", rs -> rs.getString(1), appId).isPresent();
+    }
+
     static App require(Connection c, String idOrUid) throws SQLException {
         return find(c, idOrUid).orElseThrow(() -> new Failure.NotFound("app", idOrUid));
     }
 
     public Page<App> list(PageRequest page, String onlyAppId) {
         return db.read(c -> Page.of(Sql.list(c,
-                "SELECT " + COLUMNS + " FROM apps WHERE id > ? AND (? IS NULL OR id = ?) ORDER BY id LIMIT ?",
+                "SELECT " + COLUMNS + " FROM apps WHERE id > ? AND id <> '" + OperationalEvents.APP_ID + "'"
+                        + " AND (? IS NULL OR id = ?) ORDER BY id LIMIT ?",
                 AppStore::row, page.afterOrStart(), onlyAppId, onlyAppId, page.limit() + 1), page.limit(), App::id));
     }
 

@@ -3,6 +3,7 @@ package dev.hookline.outbound;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.core.Failure;
+import dev.hookline.core.JsonPaths;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -145,10 +146,7 @@ public sealed interface ContentFilter {
 
         @Override
         public boolean matches(JsonNode message) {
-            JsonNode value = message;
-            for (String step : path) {
-                value = value == null ? null : value.get(step);
-            }
+            JsonNode value = JsonPaths.at(message, path);
             boolean present = value != null && !value.isMissingNode();
             return switch (op) {
                 case EXISTS -> present == operand.booleanValue();

@@ -9,7 +9,16 @@ import java.util.function.Supplier;
  * {@link SigningSecrets}; {@code publicKey} is the {@code whpk_} key of an ed25519 endpoint, else null.
  */
 public record Endpoint(String id, String appId, String url, boolean enabled, EndpointPolicy policy, String publicKey,
-                       long createdAt, long updatedAt) {
+                       Health health, long createdAt, long updatedAt) {
+
+    /**
+     * How deliveries to the endpoint have been going: failed attempts in a row, until when its
+     * circuit is open (null when closed), since when it has failed without a success, and why it
+     * was disabled by Hookline (null when it was not).
+     */
+    public record Health(int consecutiveFailures, Long circuitOpenUntil, Long failingSince, String disabledReason) {
+        public static final Health NEW = new Health(0, null, null, null);
+    }
 
     /** Whether this endpoint receives a message; {@code message} is built only if a filter needs it. */
     boolean wants(String event, List<String> messageChannels, Supplier<JsonNode> message) {

@@ -31,7 +31,10 @@ public record EndpointPolicy(
         int timeoutMs,
         RetryPolicy retry,
         PayloadFormat payloadFormat,
-        List<String> envelope) {
+        List<String> envelope,
+        Integer maxConcurrency,
+        Integer rateLimit,
+        boolean fifo) {
 
     /**
      * Optional headers carrying the event name, the delivery time (unix seconds), the attempt
@@ -48,7 +51,7 @@ public record EndpointPolicy(
 
     static final Set<String> FIELDS = Set.of("name", "description", "events", "channels", "filter", "signature",
             "header_prefix", "event_header", "timestamp_header", "attempt_header", "id_header", "headers",
-            "timeout_ms", "retry", "payload_format", "envelope");
+            "timeout_ms", "retry", "payload_format", "envelope", "max_concurrency", "rate_limit", "fifo");
 
     private static final Set<String> RESERVED_HEADERS = Set.of("content-type", "content-length", "host",
             "transfer-encoding", "connection", "webhook-id", "webhook-timestamp", "webhook-signature");
@@ -78,7 +81,10 @@ public record EndpointPolicy(
                 Math.toIntExact(orDefault(f.integer("timeout_ms", 100, MAX_TIMEOUT_MS), (long) DEFAULT_TIMEOUT_MS)),
                 retry(f.object("retry")),
                 payloadFormat(f),
-                envelope(f));
+                envelope(f),
+                intOrNull(f.integer("max_concurrency", 1, 1_000)),
+                intOrNull(f.integer("rate_limit", 1, 10_000)),
+                Boolean.TRUE.equals(f.bool("fifo")));
     }
 
     /** The header the signature goes in: as configured, else {@code <prefix>Signature}, else the scheme's default. */
@@ -143,6 +149,9 @@ public record EndpointPolicy(
         }
         out.put("payload_format", payloadFormat.wireName());
         putList(out, "envelope", envelope);
+        out.put("max_concurrency", maxConcurrency);
+        out.put("rate_limit", rateLimit);
+        out.put("fifo", fifo);
         return out;
     }
 
@@ -255,23 +264,12 @@ public record EndpointPolicy(
         };
     }
 
+    private static Integer intOrNull(Long value) {
+        return value == null ? null : Math.toIntExact(value);
+    }
+
     private static <T> T orDefault(T value, T fallback) {
         return value == null ? fallback : value;
     }
 
-    /** The JSON form with {@code patch}'s fields laid over it ({@code null} resets a field to its default). */
-    static ObjectNode merge(ObjectNode current, Fields patch, Set<String> fields) {
-        ObjectNode merged = current.deepCopy();
-        for (String field : fields) {
-            if (patch.present(field)) {
-                JsonNode v = patch.raw(field);
-                if (v == null) {
-                    merged.remove(field);
-                } else {
-                    merged.set(field, v);
-                }
-            }
-        }
-        return merged;
-    }
 }

@@ -8,6 +8,7 @@ import dev.hookline.core.Ids;
 import dev.hookline.core.Page;
 import dev.hookline.core.PageRequest;
 import dev.hookline.core.SecretCipher;
+import dev.hookline.core.SecretRules;
 import dev.hookline.signature.SignatureScheme;
 import dev.hookline.signature.WebhookSecret;
 import dev.hookline.store.Database;
@@ -19,7 +20,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -47,11 +47,14 @@ public final class EndpointStore {
         CREATE_FIELDS = Set.copyOf(patch);
     }
 
-    private static final String COLUMNS = "id, app_id, url, enabled, policy, public_key, created_at, updated_at";
+    private static final String COLUMNS = "id, app_id, url, enabled, policy, public_key, consecutive_failures,"
+            + " circuit_open_until, failing_since, disabled_reason, created_at, updated_at";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Parsed policies by endpoint id, valid while the row's updated_at is unchanged (fan-out is hot). */
-    private final Map<String, Endpoint> parsed = new ConcurrentHashMap<>();
+    private final Map<String, CachedPolicy> parsed = new ConcurrentHashMap<>();
+
+    private record CachedPolicy(long updatedAt, EndpointPolicy policy) {}
 
     private final Database db;
     private final Clock clock;
@@ -66,7 +69,12 @@ public final class EndpointStore {
     }
 
     /** A new endpoint and its secret in clear, to be shown once. */
-    public record Created(Endpoint endpoint, String secret) {}
+    public record Created(Endpoint endpoint, String secret) {
+        @Override
+        public String toString() {
+            return "Created[" + endpoint.id() + ", secret hidden]";
+        }
+    }
 
     public Created create(String appIdOrUid, Fields body) {
         body.allowOnly(CREATE_FIELDS);
@@ -79,10 +87,10 @@ public final class EndpointStore {
         return db.write(c -> {
             App app = AppStore.require(c, appIdOrUid);
             long now = clock.millis();
-            Endpoint ep = new Endpoint(Ids.next("ep"), app.id(), url, enabled, policy, publicKey, now, now);
-            Sql.update(c, "INSERT INTO endpoints (id, app_id, url, enabled, timeout_ms, policy, secret, public_key, created_at, updated_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    ep.id(), ep.appId(), ep.url(), ep.enabled(), policy.timeoutMs(), policy.toJson().toString(), sealed,
+            Endpoint ep = new Endpoint(Ids.next("ep"), app.id(), url, enabled, policy, publicKey, Endpoint.Health.NEW, now, now);
+            Sql.update(c, "INSERT INTO endpoints (id, app_id, url, enabled, timeout_ms, fifo, policy, secret, public_key, created_at,"
+                            + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    ep.id(), ep.appId(), ep.url(), ep.enabled(), policy.timeoutMs(), policy.fifo(), policy.toJson().toString(), sealed,
                     publicKey, now, now);
             return new Created(ep, secret);
         });
@@ -100,25 +108,42 @@ public final class EndpointStore {
         });
     }
 
-    /** Applies a partial update: fields absent from {@code patch} keep their value, {@code null} resets to the default. */
-    public Endpoint update(String appIdOrUid, String endpointId, Fields patch) {
+    /** Runs inside the update's transaction when it turns a disabled endpoint back on. */
+    @FunctionalInterface
+    public interface ReEnabled {
+        void run(Connection c, Endpoint endpoint) throws SQLException;
+    }
+
+    /**
+     * Applies a partial update: fields absent from {@code patch} keep their value, {@code null}
+     * resets to the default.
+     */
+    public Endpoint update(String appIdOrUid, String endpointId, Fields patch, ReEnabled reEnabled) {
         patch.allowOnly(PATCH_FIELDS);
         String newUrl = patch.has("url") ? url(patch) : null;
         Boolean enabled = patch.bool("enabled");
         return db.write(c -> {
             Endpoint current = require(c, AppStore.require(c, appIdOrUid).id(), endpointId);
-            ObjectNode merged = EndpointPolicy.merge(current.policy().toJson(), patch, EndpointPolicy.FIELDS);
+            ObjectNode merged = patch.mergeInto(current.policy().toJson(), EndpointPolicy.FIELDS);
             EndpointPolicy policy = EndpointPolicy.fromJson(Fields.of(merged));
             if (policy.signature().ed25519() != current.policy().signature().ed25519()
                     || (current.policy().signature().scheme() == SignatureScheme.STANDARD) != (policy.signature().scheme() == SignatureScheme.STANDARD)) {
                 throw new Failure.Invalid("signature", "changing between HMAC and ed25519, or between 'standard' and the other"
                         + " schemes, needs a new secret: create a new endpoint instead");
             }
+            boolean nowEnabled = enabled == null ? current.enabled() : enabled;
+            // Re-enabling is a fresh start: the failure streak and any open circuit are forgotten.
+            Endpoint.Health health = nowEnabled && !current.enabled() ? Endpoint.Health.NEW : current.health();
             Endpoint updated = new Endpoint(current.id(), current.appId(), newUrl == null ? current.url() : newUrl,
-                    enabled == null ? current.enabled() : enabled, policy, current.publicKey(), current.createdAt(),
+                    nowEnabled, policy, current.publicKey(), health, current.createdAt(),
                     Math.max(clock.millis(), current.updatedAt() + 1));
-            Sql.update(c, "UPDATE endpoints SET url = ?, enabled = ?, timeout_ms = ?, policy = ?, updated_at = ? WHERE id = ?",
-                    updated.url(), updated.enabled(), policy.timeoutMs(), policy.toJson().toString(), updated.updatedAt(), updated.id());
+            Sql.update(c, "UPDATE endpoints SET url = ?, enabled = ?, timeout_ms = ?, fifo = ?, policy = ?, updated_at = ?,"
+                            + " consecutive_failures = ?, circuit_open_until = ?, failing_since = ?, disabled_reason = ? WHERE id = ?",
+                    updated.url(), updated.enabled(), policy.timeoutMs(), policy.fifo(), policy.toJson().toString(), updated.updatedAt(),
+                    health.consecutiveFailures(), health.circuitOpenUntil(), health.failingSince(), health.disabledReason(), updated.id());
+            if (nowEnabled && !current.enabled()) {
+                reEnabled.run(c, updated);
+            }
             return updated;
         });
     }
@@ -183,24 +208,34 @@ public final class EndpointStore {
     private Endpoint row(ResultSet rs) throws SQLException {
         String id = rs.getString("id");
         long updatedAt = rs.getLong("updated_at");
-        Endpoint cached = parsed.get(id);
+        CachedPolicy cached = parsed.get(id);
+        EndpointPolicy policy;
         if (cached != null && cached.updatedAt() == updatedAt) {
-            return cached;
+            policy = cached.policy();
+        } else {
+            policy = policy(rs);
+            parsed.put(id, new CachedPolicy(updatedAt, policy));
         }
-        Endpoint ep = rowUncached(rs);
-        parsed.put(id, ep);
-        return ep;
+        return endpoint(rs, policy);
     }
 
     private static Endpoint rowUncached(ResultSet rs) throws SQLException {
-        EndpointPolicy policy;
+        return endpoint(rs, policy(rs));
+    }
+
+    private static EndpointPolicy policy(ResultSet rs) throws SQLException {
         try {
-            policy = EndpointPolicy.fromJson(Fields.of(JSON.readTree(rs.getString("policy"))));
+            return EndpointPolicy.fromJson(Fields.of(JSON.readTree(rs.getString("policy"))));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("endpoint " + rs.getString("id") + " has an unreadable policy", e);
         }
+    }
+
+    private static Endpoint endpoint(ResultSet rs, EndpointPolicy policy) throws SQLException {
+        Endpoint.Health health = new Endpoint.Health(rs.getInt("consecutive_failures"), Sql.nullableLong(rs, "circuit_open_until"),
+                Sql.nullableLong(rs, "failing_since"), rs.getString("disabled_reason"));
         return new Endpoint(rs.getString("id"), rs.getString("app_id"), rs.getString("url"), rs.getInt("enabled") == 1,
-                policy, rs.getString("public_key"), rs.getLong("created_at"), rs.getLong("updated_at"));
+                policy, rs.getString("public_key"), health, rs.getLong("created_at"), rs.getLong("updated_at"));
     }
 
     private String url(Fields body) {
@@ -238,7 +273,7 @@ public final class EndpointStore {
                     ? "an ed25519 endpoint needs a 'whsk_' secret key (or none, to have one generated)"
                     : "a 'whsk_' key signs with ed25519: set signature.algorithm to 'ed25519'");
         }
-        validateSecret(field, supplied, signature.scheme());
+        SecretRules.check(field, supplied, signature.scheme(), 16);
         return supplied;
     }
 
@@ -246,30 +281,4 @@ public final class EndpointStore {
         return secret.startsWith("whsk_") ? WebhookSecret.publicKeyOf(secret) : null;
     }
 
-    /**
-     * A caller-supplied secret must be strong enough to sign with. Standard Webhooks secrets are
-     * {@code whsec_} + base64 of 24 to 64 bytes; the other schemes use the string's bytes as the key.
-     */
-    private static void validateSecret(String field, String secret, SignatureScheme scheme) {
-        if (secret.startsWith("whsk_")) {
-            try {
-                WebhookSecret.publicKeyOf(secret);
-            } catch (IllegalArgumentException e) {
-                throw new Failure.Invalid(field, "is not a valid ed25519 secret key: " + e.getMessage());
-            }
-        } else if (scheme == SignatureScheme.STANDARD) {
-            String b64 = secret.startsWith("whsec_") ? secret.substring(6) : secret;
-            byte[] key;
-            try {
-                key = Base64.getDecoder().decode(b64);
-            } catch (IllegalArgumentException e) {
-                throw new Failure.Invalid(field, "must be 'whsec_' followed by base64 (Standard Webhooks)");
-            }
-            if (key.length < 24 || key.length > 64) {
-                throw new Failure.Invalid(field, "must encode 24 to 64 bytes of key (got " + key.length + ")");
-            }
-        } else if (secret.length() < 16 || secret.length() > 256 || !secret.chars().allMatch(ch -> ch > 32 && ch < 127)) {
-            throw new Failure.Invalid(field, "must be 16 to 256 printable ASCII characters without spaces");
-        }
-    }
 }

@@ -5,6 +5,7 @@ import dev.hookline.core.Failure;
 import dev.hookline.core.Ids;
 import dev.hookline.core.Page;
 import dev.hookline.core.PageRequest;
+import dev.hookline.core.WakeUp;
 import dev.hookline.store.Database;
 import dev.hookline.store.Sql;
 import java.sql.Connection;
@@ -30,9 +31,9 @@ public final class MessageStore {
     private final Database db;
     private final Clock clock;
     private final EndpointStore endpoints;
-    private final Runnable newWork;
+    private final WakeUp newWork;
 
-    public MessageStore(Database db, Clock clock, EndpointStore endpoints, Runnable newWork) {
+    public MessageStore(Database db, Clock clock, EndpointStore endpoints, WakeUp newWork) {
         this.db = db;
         this.clock = clock;
         this.endpoints = endpoints;
@@ -76,7 +77,7 @@ public final class MessageStore {
 
     /** Tells the dispatcher that committed deliveries are waiting. */
     public void wake() {
-        newWork.run();
+        newWork.ring();
     }
 
     /** Sends {@code message} to one endpoint alone, whatever it subscribes to (the "test" button). */

@@ -15,8 +15,6 @@ public sealed interface RetryPolicy {
     /** The delay in seconds before the next attempt once {@code attemptsMade} have failed; empty when spent. */
     OptionalLong delayAfter(int attemptsMade);
 
-    int maxAttempts();
-
     /** Explicit delays in seconds: n delays mean n + 1 attempts. */
     record Schedule(List<Long> delaysSeconds) implements RetryPolicy {
         public Schedule {
@@ -27,11 +25,6 @@ public sealed interface RetryPolicy {
         public OptionalLong delayAfter(int attemptsMade) {
             int index = attemptsMade - 1;
             return index >= 0 && index < delaysSeconds.size() ? OptionalLong.of(delaysSeconds.get(index)) : OptionalLong.empty();
-        }
-
-        @Override
-        public int maxAttempts() {
-            return delaysSeconds.size() + 1;
         }
     }
 

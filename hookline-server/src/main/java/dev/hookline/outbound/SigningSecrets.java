@@ -8,6 +8,11 @@ import java.util.List;
  */
 public record SigningSecrets(String current, String previous, long previousExpiresAt) {
 
+    @Override
+    public String toString() {
+        return "SigningSecrets[hidden]";
+    }
+
     /** The secrets to sign with at {@code nowMillis}, newest first. */
     public List<String> active(long nowMillis) {
         return previous != null && nowMillis < previousExpiresAt ? List.of(current, previous) : List.of(current);

@@ -17,8 +17,19 @@ import org.sqlite.SQLiteDataSource;
  * <p>On SQLite (the embedded default) the file runs in WAL mode, so readers never block the writer
  * or each other, with {@code synchronous=FULL}: a commit is on disk before a caller hears of it,
  * which is what lets a 2xx mean "durable". Group commit pays that fsync once per batch.
+ *
+ * <p>A unit of work given to {@link #write} runs on the single writer thread: it must use only the
+ * connection it is given, never call {@link #read} or {@link #write} or wait on anything else, or it
+ * stalls every writer behind it. Look things up before the write; re-check inside it.
  */
 public final class Database implements AutoCloseable {
+    /** Writes waiting beyond this many are refused with 503 rather than held in memory. */
+    static final int WRITE_QUEUE_CAPACITY = 20_000;
+    /** Units per transaction at most: bounds how long one commit holds the writer. */
+    static final int MAX_BATCH = 1_000;
+    /** A caller gives up (503) after waiting this long for its commit. */
+    static final long COMMIT_WAIT_MILLIS = 30_000;
+
     private final Dialect dialect;
     private final HikariDataSource readers;
     private final GroupCommitWriter writer;
@@ -26,7 +37,7 @@ public final class Database implements AutoCloseable {
     private Database(Dialect dialect, HikariDataSource readers, GroupCommitWriter.ConnectionSource writerSource) {
         this.dialect = dialect;
         this.readers = readers;
-        this.writer = new GroupCommitWriter(writerSource, 20_000, 1_000, 30_000);
+        this.writer = new GroupCommitWriter(writerSource, WRITE_QUEUE_CAPACITY, MAX_BATCH, COMMIT_WAIT_MILLIS);
     }
 
     /** Opens (creating if needed) the SQLite database {@code hookline.db} in {@code dataDir}, migrated. */

@@ -131,6 +131,11 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
         }
         closeConnection();
+        // Work queued after the stop (a race with close) must not wait out its timeout.
+        Failure stopped = new Failure.Unavailable("the server is shutting down", 1);
+        for (Task<?> left; (left = queue.poll()) != null; ) {
+            left.done.completeExceptionally(stopped);
+        }
     }
 
     private void commit(List<Task<?>> batch) {

@@ -336,4 +336,31 @@ class InboundTest {
         assertThat(server.delete("/v1/sources/" + source.text("/id")).status()).isEqualTo(204);
         assertThat(post(source.text("/url"), PAYLOAD, headers()).status()).isEqualTo(404);
     }
+
+    @Test
+    void aStandardSourceRefusesASecretItCouldNotVerifyWithAndAcceptsAProperOne() throws Exception {
+        var refused = server.post("/v1/sources", "{\"name\":\"std\",\"verification\":{\"scheme\":\"standard\"},\"secret\":\"your-secret\"}");
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.text("/error/message")).startsWith("secret:");
+
+        String secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        var source = createSource("{\"name\":\"std\",\"verification\":{\"scheme\":\"standard\"},\"secret\":\"" + secret + "\"}");
+        long ts = System.currentTimeMillis() / 1000;
+        Posted ok = post(source.text("/url"), PAYLOAD, headers("webhook-id", "msg_1", "webhook-timestamp", Long.toString(ts),
+                "webhook-signature", new Webhook(secret).sign("msg_1", ts, PAYLOAD)));
+        assertThat(ok.status()).isEqualTo(200);
+        // switching to hex keeps a whsec_ secret usable (any string is a hex key); switching back is checked too
+        assertThat(server.patch("/v1/sources/" + source.text("/id"), "{\"verification\":{\"scheme\":\"hex\"}}").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aBodyLabelledJsonButNotParsedStaysReadableInTheLog() {
+        var source = createSource("{\"name\":\"odd\"}");
+        Posted r = post(source.text("/url"), "not json at all", Map.of("Content-Type", "text/json"));
+        assertThat(r.status()).isEqualTo(200);
+        TestServer.Response log = server.get("/v1/sources/" + source.text("/id") + "/events");
+        assertThat(log.status()).isEqualTo(200);
+        assertThat(log.text("/data/0/body")).isEqualTo("not json at all");
+        assertThat(log.text("/data/0/body_encoding")).isEqualTo("text");
+    }
 }

@@ -293,6 +293,20 @@ class OutboundDeliveryTest {
                 .isInstanceOf(WebhookVerificationException.class);
     }
 
+    @Test
+    void testingOrResendingToADisabledEndpointIsAConflictNotAnEternalWait() {
+        String app = server.createApp("Acme");
+        String ep = server.createEndpoint(app, "{\"url\":\"https://example.com/hook\",\"enabled\":false}").text("/id");
+        String msg = server.send(app, "order.created", "{}");
+
+        var test = server.post("/v1/apps/" + app + "/endpoints/" + ep + "/test", null);
+        var resend = server.post("/v1/apps/" + app + "/messages/" + msg + "/endpoints/" + ep + "/resend", null);
+
+        assertThat(test.status()).isEqualTo(409);
+        assertThat(resend.status()).isEqualTo(409);
+        assertThat(test.text("/error/message")).contains("disabled");
+    }
+
     private List<String> targets(String app, String msg) {
         List<String> out = new ArrayList<>();
         server.get("/v1/apps/" + app + "/messages/" + msg).json("/deliveries").forEach(d -> out.add(d.get("endpoint_id").asText()));

@@ -8,8 +8,8 @@ package dev.hookline.signature;
  */
 public record Ed25519KeyPair(String secretKey, String publicKey) {
 
-  @Override
-  public String toString() {
-    return "Ed25519KeyPair[publicKey=" + publicKey + "]";
-  }
+    @Override
+    public String toString() {
+        return "Ed25519KeyPair[publicKey=" + publicKey + "]";
+    }
 }

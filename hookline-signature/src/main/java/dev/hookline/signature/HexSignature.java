@@ -21,50 +21,50 @@ import java.util.HexFormat;
  */
 public final class HexSignature {
 
-  private static final int SHA256_BYTES = 32;
+    private static final int SHA256_BYTES = 32;
 
-  private final byte[] key;
+    private final byte[] key;
 
-  /**
-   * A verifier keyed with the UTF-8 bytes of {@code secret}.
-   *
-   * @throws IllegalArgumentException if {@code secret} is null or blank
-   */
-  public HexSignature(String secret) {
-    this.key = WebhookSecret.utf8HmacKey(secret);
-  }
-
-  /** The lowercase hex HMAC-SHA256 of {@code body}. */
-  public static String sign(String secret, byte[] body) {
-    return HexFormat.of().formatHex(HmacSha256.mac(WebhookSecret.utf8HmacKey(secret), body));
-  }
-
-  /**
-   * Checks the header against the raw body.
-   *
-   * @param body the raw request body, exactly as received ({@code null} is read as empty)
-   */
-  public void verify(String signatureHeader, byte[] body) throws WebhookVerificationException {
-    if (signatureHeader == null || signatureHeader.isBlank()) {
-      throw new WebhookVerificationException(Reason.MISSING_HEADER, "the signature header is missing");
+    /**
+     * A verifier keyed with the UTF-8 bytes of {@code secret}.
+     *
+     * @throws IllegalArgumentException if {@code secret} is null or blank
+     */
+    public HexSignature(String secret) {
+        this.key = WebhookSecret.utf8HmacKey(secret);
     }
-    verifyDigest(signatureHeader.strip(), body);
-  }
 
-  /** Checks a hex digest that is present; shared with {@link PrefixedSignature}. */
-  void verifyDigest(String hex, byte[] body) throws WebhookVerificationException {
-    byte[] claimed;
-    try {
-      claimed = HexFormat.of().parseHex(hex);
-    } catch (IllegalArgumentException notHex) {
-      claimed = null;
+    /** The lowercase hex HMAC-SHA256 of {@code body}. */
+    public static String sign(String secret, byte[] body) {
+        return HexFormat.of().formatHex(HmacSha256.mac(WebhookSecret.utf8HmacKey(secret), body));
     }
-    if (claimed == null || claimed.length != SHA256_BYTES) {
-      throw new WebhookVerificationException(Reason.MALFORMED_HEADER,
-          "the signature is not a 64-character hex HMAC-SHA256");
+
+    /**
+     * Checks the header against the raw body.
+     *
+     * @param body the raw request body, exactly as received ({@code null} is read as empty)
+     */
+    public void verify(String signatureHeader, byte[] body) throws WebhookVerificationException {
+        if (signatureHeader == null || signatureHeader.isBlank()) {
+            throw new WebhookVerificationException(Reason.MISSING_HEADER, "the signature header is missing");
+        }
+        verifyDigest(signatureHeader.strip(), body);
     }
-    if (!MessageDigest.isEqual(HmacSha256.mac(key, body == null ? new byte[0] : body), claimed)) {
-      throw new WebhookVerificationException(Reason.NO_MATCHING_SIGNATURE, "the signature does not match");
+
+    /** Checks a hex digest that is present; shared with {@link PrefixedSignature}. */
+    void verifyDigest(String hex, byte[] body) throws WebhookVerificationException {
+        byte[] claimed;
+        try {
+            claimed = HexFormat.of().parseHex(hex);
+        } catch (IllegalArgumentException notHex) {
+            claimed = null;
+        }
+        if (claimed == null || claimed.length != SHA256_BYTES) {
+            throw new WebhookVerificationException(Reason.MALFORMED_HEADER,
+                    "the signature is not a 64-character hex HMAC-SHA256");
+        }
+        if (!MessageDigest.isEqual(HmacSha256.mac(key, body == null ? new byte[0] : body), claimed)) {
+            throw new WebhookVerificationException(Reason.NO_MATCHING_SIGNATURE, "the signature does not match");
+        }
     }
-  }
 }

@@ -19,37 +19,37 @@ import dev.hookline.signature.WebhookVerificationException.Reason;
  */
 public final class PrefixedSignature {
 
-  private static final String PREFIX = "sha256=";
+    private static final String PREFIX = "sha256=";
 
-  private final HexSignature digest;
+    private final HexSignature digest;
 
-  /**
-   * A verifier keyed with the UTF-8 bytes of {@code secret}.
-   *
-   * @throws IllegalArgumentException if {@code secret} is null or blank
-   */
-  public PrefixedSignature(String secret) {
-    this.digest = new HexSignature(secret);
-  }
-
-  /** {@code sha256=<lowercase hex>}. */
-  public static String sign(String secret, byte[] body) {
-    return PREFIX + HexSignature.sign(secret, body);
-  }
-
-  /**
-   * Checks the header against the raw body; the {@code sha256=} prefix may be in any case.
-   *
-   * @param body the raw request body, exactly as received ({@code null} is read as empty)
-   */
-  public void verify(String signatureHeader, byte[] body) throws WebhookVerificationException {
-    if (signatureHeader == null || signatureHeader.isBlank()) {
-      throw new WebhookVerificationException(Reason.MISSING_HEADER, "the signature header is missing");
+    /**
+     * A verifier keyed with the UTF-8 bytes of {@code secret}.
+     *
+     * @throws IllegalArgumentException if {@code secret} is null or blank
+     */
+    public PrefixedSignature(String secret) {
+        this.digest = new HexSignature(secret);
     }
-    String value = signatureHeader.strip();
-    if (!value.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-      throw new WebhookVerificationException(Reason.MALFORMED_HEADER, "the signature does not start with sha256=");
+
+    /** {@code sha256=<lowercase hex>}. */
+    public static String sign(String secret, byte[] body) {
+        return PREFIX + HexSignature.sign(secret, body);
     }
-    digest.verifyDigest(value.substring(PREFIX.length()), body);
-  }
+
+    /**
+     * Checks the header against the raw body; the {@code sha256=} prefix may be in any case.
+     *
+     * @param body the raw request body, exactly as received ({@code null} is read as empty)
+     */
+    public void verify(String signatureHeader, byte[] body) throws WebhookVerificationException {
+        if (signatureHeader == null || signatureHeader.isBlank()) {
+            throw new WebhookVerificationException(Reason.MISSING_HEADER, "the signature header is missing");
+        }
+        String value = signatureHeader.strip();
+        if (!value.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+            throw new WebhookVerificationException(Reason.MALFORMED_HEADER, "the signature does not start with sha256=");
+        }
+        digest.verifyDigest(value.substring(PREFIX.length()), body);
+    }
 }

@@ -27,123 +27,123 @@ import java.util.List;
  */
 public final class TimestampedSignature {
 
-  public static final Duration DEFAULT_TOLERANCE = TimestampTolerance.DEFAULT.tolerance();
+    public static final Duration DEFAULT_TOLERANCE = TimestampTolerance.DEFAULT.tolerance();
 
-  private final byte[] key;
-  private final TimestampTolerance tolerance;
+    private final byte[] key;
+    private final TimestampTolerance tolerance;
 
-  /**
-   * A verifier keyed with the UTF-8 bytes of {@code secret}, with the default 5-minute tolerance.
-   *
-   * @throws IllegalArgumentException if {@code secret} is null or blank
-   */
-  public TimestampedSignature(String secret) {
-    this(WebhookSecret.utf8HmacKey(secret), TimestampTolerance.DEFAULT);
-  }
-
-  private TimestampedSignature(byte[] key, TimestampTolerance tolerance) {
-    this.key = key;
-    this.tolerance = tolerance;
-  }
-
-  /** The same verifier accepting timestamps within ±{@code tolerance} of now (default 5 minutes). */
-  public TimestampedSignature withTolerance(Duration tolerance) {
-    return new TimestampedSignature(key, this.tolerance.withTolerance(tolerance));
-  }
-
-  /** The same verifier reading "now" from {@code clock}. */
-  public TimestampedSignature withClock(Clock clock) {
-    return new TimestampedSignature(key, tolerance.withClock(clock));
-  }
-
-  /** {@code t=<timestampSeconds>,v1=<hex>}. */
-  public static String sign(String secret, long timestampSeconds, byte[] body) {
-    return sign(List.of(secret), timestampSeconds, body);
-  }
-
-  /**
-   * {@code t=<timestampSeconds>,v1=<hex>,v1=<hex>…}: one {@code v1} per secret. {@code secrets} is
-   * newest first, as everywhere in this library; the header lists them the other way round, so the
-   * newest secret's {@code v1} is the last one.
-   */
-  public static String sign(List<String> secrets, long timestampSeconds, byte[] body) {
-    if (secrets.isEmpty()) {
-      throw new IllegalArgumentException("at least one secret is needed to sign");
+    /**
+     * A verifier keyed with the UTF-8 bytes of {@code secret}, with the default 5-minute tolerance.
+     *
+     * @throws IllegalArgumentException if {@code secret} is null or blank
+     */
+    public TimestampedSignature(String secret) {
+        this(WebhookSecret.utf8HmacKey(secret), TimestampTolerance.DEFAULT);
     }
-    StringBuilder header = new StringBuilder("t=").append(timestampSeconds);
-    // Oldest first, newest last: receivers that read the header into a map (seed 001's verify.ts
-    // uses Object.fromEntries) keep only the last v1, and a receiver that already switched to the
-    // new secret must not fail for the whole grace period. Verifiers that try every v1 don't care.
-    for (String secret : secrets.reversed()) {
-      byte[] mac = HmacSha256.mac(WebhookSecret.utf8HmacKey(secret), signedPrefix(timestampSeconds), body);
-      header.append(",v1=").append(HexFormat.of().formatHex(mac));
-    }
-    return header.toString();
-  }
 
-  /**
-   * Checks the header against the raw body. The signature is checked before the timestamp, so a
-   * timestamp reason always means an authentic message that is replayed or from a skewed clock.
-   *
-   * @param body the raw request body, exactly as received ({@code null} is read as empty)
-   */
-  public void verify(String signatureHeader, byte[] body) throws WebhookVerificationException {
-    if (signatureHeader == null || signatureHeader.isBlank()) {
-      throw new WebhookVerificationException(Reason.MISSING_HEADER, "the signature header is missing");
+    private TimestampedSignature(byte[] key, TimestampTolerance tolerance) {
+        this.key = key;
+        this.tolerance = tolerance;
     }
-    String timestamp = null;
-    List<byte[]> candidates = new ArrayList<>();
-    for (String part : signatureHeader.split(",")) {
-      int equals = part.indexOf('=');
-      if (equals <= 0) {
-        throw new WebhookVerificationException(Reason.MALFORMED_HEADER,
-            "the signature header is not a list of key=value pairs");
-      }
-      String name = part.substring(0, equals).strip();
-      String value = part.substring(equals + 1).strip();
-      if (name.equals("t")) {
-        if (timestamp != null) {
-          throw new WebhookVerificationException(Reason.MALFORMED_HEADER, "the signature header holds two t=");
+
+    /** The same verifier accepting timestamps within ±{@code tolerance} of now (default 5 minutes). */
+    public TimestampedSignature withTolerance(Duration tolerance) {
+        return new TimestampedSignature(key, this.tolerance.withTolerance(tolerance));
+    }
+
+    /** The same verifier reading "now" from {@code clock}. */
+    public TimestampedSignature withClock(Clock clock) {
+        return new TimestampedSignature(key, tolerance.withClock(clock));
+    }
+
+    /** {@code t=<timestampSeconds>,v1=<hex>}. */
+    public static String sign(String secret, long timestampSeconds, byte[] body) {
+        return sign(List.of(secret), timestampSeconds, body);
+    }
+
+    /**
+     * {@code t=<timestampSeconds>,v1=<hex>,v1=<hex>…}: one {@code v1} per secret. {@code secrets} is
+     * newest first, as everywhere in this library; the header lists them the other way round, so the
+     * newest secret's {@code v1} is the last one.
+     */
+    public static String sign(List<String> secrets, long timestampSeconds, byte[] body) {
+        if (secrets.isEmpty()) {
+            throw new IllegalArgumentException("at least one secret is needed to sign");
         }
-        timestamp = value;
-      } else if (name.equals("v1")) {
+        StringBuilder header = new StringBuilder("t=").append(timestampSeconds);
+        // Oldest first, newest last: receivers that read the header into a map (seed 001's verify.ts
+        // uses Object.fromEntries) keep only the last v1, and a receiver that already switched to the
+        // new secret must not fail for the whole grace period. Verifiers that try every v1 don't care.
+        for (String secret : secrets.reversed()) {
+            byte[] mac = HmacSha256.mac(WebhookSecret.utf8HmacKey(secret), signedPrefix(timestampSeconds), body);
+            header.append(",v1=").append(HexFormat.of().formatHex(mac));
+        }
+        return header.toString();
+    }
+
+    /**
+     * Checks the header against the raw body. The signature is checked before the timestamp, so a
+     * timestamp reason always means an authentic message that is replayed or from a skewed clock.
+     *
+     * @param body the raw request body, exactly as received ({@code null} is read as empty)
+     */
+    public void verify(String signatureHeader, byte[] body) throws WebhookVerificationException {
+        if (signatureHeader == null || signatureHeader.isBlank()) {
+            throw new WebhookVerificationException(Reason.MISSING_HEADER, "the signature header is missing");
+        }
+        String timestamp = null;
+        List<byte[]> candidates = new ArrayList<>();
+        for (String part : signatureHeader.split(",")) {
+            int equals = part.indexOf('=');
+            if (equals <= 0) {
+                throw new WebhookVerificationException(Reason.MALFORMED_HEADER,
+                        "the signature header is not a list of key=value pairs");
+            }
+            String name = part.substring(0, equals).strip();
+            String value = part.substring(equals + 1).strip();
+            if (name.equals("t")) {
+                if (timestamp != null) {
+                    throw new WebhookVerificationException(Reason.MALFORMED_HEADER, "the signature header holds two t=");
+                }
+                timestamp = value;
+            } else if (name.equals("v1")) {
+                try {
+                    candidates.add(HexFormat.of().parseHex(value));
+                } catch (IllegalArgumentException notHex) {
+                    // cannot match; another v1 still may
+                }
+            }
+        }
+        if (timestamp == null) {
+            throw new WebhookVerificationException(Reason.MALFORMED_HEADER, "the signature header has no t=");
+        }
+        long timestampSeconds = TimestampTolerance.parseSeconds(timestamp);
+        byte[] expected = HmacSha256.mac(key, signedPrefix(timestampSeconds), body == null ? new byte[0] : body);
+        boolean matched = false;
+        for (byte[] candidate : candidates) {
+            matched |= MessageDigest.isEqual(expected, candidate); // no early exit: time is independent of which entry matched
+        }
+        if (!matched) {
+            throw new WebhookVerificationException(Reason.NO_MATCHING_SIGNATURE,
+                    "none of the " + candidates.size() + " v1 signatures matches");
+        }
+        tolerance.check(timestampSeconds);
+    }
+
+    /**
+     * The verified body as a UTF-8 string, or {@code null} if verification fails (like seed 001's
+     * {@code parseWebhook}); parse the JSON with the library of your choice.
+     */
+    public String parse(String signatureHeader, byte[] body) {
         try {
-          candidates.add(HexFormat.of().parseHex(value));
-        } catch (IllegalArgumentException notHex) {
-          // cannot match; another v1 still may
+            verify(signatureHeader, body);
+        } catch (WebhookVerificationException e) {
+            return null;
         }
-      }
+        return body == null ? "" : new String(body, StandardCharsets.UTF_8);
     }
-    if (timestamp == null) {
-      throw new WebhookVerificationException(Reason.MALFORMED_HEADER, "the signature header has no t=");
-    }
-    long timestampSeconds = TimestampTolerance.parseSeconds(timestamp);
-    byte[] expected = HmacSha256.mac(key, signedPrefix(timestampSeconds), body == null ? new byte[0] : body);
-    boolean matched = false;
-    for (byte[] candidate : candidates) {
-      matched |= MessageDigest.isEqual(expected, candidate); // no early exit: time is independent of which entry matched
-    }
-    if (!matched) {
-      throw new WebhookVerificationException(Reason.NO_MATCHING_SIGNATURE,
-          "none of the " + candidates.size() + " v1 signatures matches");
-    }
-    tolerance.check(timestampSeconds);
-  }
 
-  /**
-   * The verified body as a UTF-8 string, or {@code null} if verification fails (like seed 001's
-   * {@code parseWebhook}); parse the JSON with the library of your choice.
-   */
-  public String parse(String signatureHeader, byte[] body) {
-    try {
-      verify(signatureHeader, body);
-    } catch (WebhookVerificationException e) {
-      return null;
+    private static byte[] signedPrefix(long timestampSeconds) {
+        return HmacSha256.utf8(timestampSeconds + ".");
     }
-    return body == null ? "" : new String(body, StandardCharsets.UTF_8);
-  }
-
-  private static byte[] signedPrefix(long timestampSeconds) {
-    return HmacSha256.utf8(timestampSeconds + ".");
-  }
 }
