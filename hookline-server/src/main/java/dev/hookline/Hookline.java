@@ -43,7 +43,7 @@ public final class Hookline implements AutoCloseable {
     private final ApiServer api;
     private final Optional<String> generatedRootKey;
 
-    private Hookline(Settings settings, Clock clock) throws IOException {
+    private Hookline(Settings settings, Clock clock, SsrfGuard.HostResolver resolver) throws IOException {
         Files.createDirectories(settings.dataDir());
         if (settings.databaseUrl() != null) {
             throw new IllegalArgumentException("HOOKLINE_DATABASE_URL is set, but this build supports only the embedded"
@@ -57,7 +57,7 @@ public final class Hookline implements AutoCloseable {
             SecretCipher cipher = new SecretCipher(MasterKey.load(settings.masterKey(), settings.dataDir()));
             database = Database.openSqlite(settings.dataDir());
 
-            SsrfGuard guard = new SsrfGuard(settings.allowPrivateTargets());
+            SsrfGuard guard = new SsrfGuard(settings.allowPrivateTargets(), resolver);
             AppStore apps = new AppStore(database, clock);
             EndpointStore endpoints = new EndpointStore(database, clock, cipher, new EndpointUrlRules(settings.httpsOnly(), guard));
             EventTypeStore eventTypes = new EventTypeStore(database, clock);
@@ -111,8 +111,13 @@ public final class Hookline implements AutoCloseable {
 
     /** Starts with the given clock (tests move time forward to cross a rotation's grace period). */
     public static Hookline start(Settings settings, Clock clock) {
+        return start(settings, clock, java.net.InetAddress::getAllByName);
+    }
+
+    /** Starts with a host resolver of the test's (to prove the SSRF guard checks the address connected to). */
+    public static Hookline start(Settings settings, Clock clock, SsrfGuard.HostResolver resolver) {
         try {
-            return new Hookline(settings, clock);
+            return new Hookline(settings, clock, resolver);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

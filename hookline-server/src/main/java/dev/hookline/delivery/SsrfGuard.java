@@ -17,10 +17,31 @@ import java.net.UnknownHostException;
  * still refused.
  */
 public final class SsrfGuard {
+    /** Resolves a host name to its addresses (the system resolver, or a test's). */
+    @FunctionalInterface
+    public interface HostResolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    /**
+     * Hosts written as numbers in any spelling but the canonical dotted quad: {@code 2130706433},
+     * {@code 0x7f.0.0.1}, {@code 0177.0.0.1}, {@code 127.1}. Resolvers and HTTP clients disagree
+     * on what these mean, so they are refused rather than interpreted.
+     */
+    private static final java.util.regex.Pattern NUMERIC_HOST = java.util.regex.Pattern.compile("(?i)[0-9a-fx.]+");
+    private static final java.util.regex.Pattern DOTTED_QUAD =
+            java.util.regex.Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+
     private final boolean allowPrivate;
+    private final HostResolver resolver;
 
     public SsrfGuard(boolean allowPrivate) {
+        this(allowPrivate, InetAddress::getAllByName);
+    }
+
+    public SsrfGuard(boolean allowPrivate, HostResolver resolver) {
         this.allowPrivate = allowPrivate;
+        this.resolver = resolver;
     }
 
     /** The registration check: the URL's host, resolved now, must be public. */
@@ -28,9 +49,17 @@ public final class SsrfGuard {
         if (allowPrivate) {
             return;
         }
+        String host = url.getHost();
+        if (host == null) { // e.g. "0x7f.0.0.1": not a host java.net.URI can read, so not one we can check
+            throw new Failure.Invalid(field, "'" + url.getRawAuthority() + "' is not a host name or address that can be checked");
+        }
+        if (isAmbiguousNumber(host)) {
+            throw new Failure.Invalid(field, "'" + host + "' is a numeric address in an unusual spelling; write it as a"
+                    + " dotted quad (a.b.c.d) or use a host name");
+        }
         InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(url.getHost());
+            addresses = resolver.resolve(host);
         } catch (UnknownHostException e) {
             return; // not resolvable yet; the connect-time check still applies
         }
@@ -44,7 +73,10 @@ public final class SsrfGuard {
 
     /** The connect-time check: the first permitted address of {@code host}, or an exception. */
     public InetAddress resolve(String host) throws UnknownHostException {
-        InetAddress[] addresses = InetAddress.getAllByName(host);
+        if (!allowPrivate && isAmbiguousNumber(host)) {
+            throw new UnknownHostException(host + " is a numeric address in an unusual spelling");
+        }
+        InetAddress[] addresses = resolver.resolve(host);
         if (allowPrivate) {
             return addresses[0];
         }
@@ -54,6 +86,12 @@ public final class SsrfGuard {
             }
         }
         return addresses[0];
+    }
+
+    static boolean isAmbiguousNumber(String host) {
+        String h = host.startsWith("[") ? host : host.toLowerCase(java.util.Locale.ROOT);
+        return NUMERIC_HOST.matcher(h).matches() && h.chars().anyMatch(Character::isDigit) && !DOTTED_QUAD.matcher(h).matches()
+                && !h.matches("[a-f.]+"); // all letters a–f is a name (e.g. "cafe.bad"), not a number
     }
 
     static boolean isForbidden(InetAddress address) {

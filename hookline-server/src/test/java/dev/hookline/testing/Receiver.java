@@ -21,8 +21,8 @@ import java.util.function.IntUnaryOperator;
  */
 public final class Receiver implements AutoCloseable {
 
-    /** One request as received: headers (as java.net.http.HttpHeaders, for verifiers) and raw body. */
-    public record Request(HttpHeaders headers, byte[] body) {
+    /** One request as received: headers (as java.net.http.HttpHeaders, for verifiers), raw body, arrival time. */
+    public record Request(HttpHeaders headers, byte[] body, long receivedAtMillis) {
         public String header(String name) {
             return headers.firstValue(name).orElse(null);
         }
@@ -37,6 +37,9 @@ public final class Receiver implements AutoCloseable {
     private final AtomicInteger count = new AtomicInteger();
     private volatile IntUnaryOperator statusForRequest = n -> 200;
     private volatile long delayMillis;
+    private final Map<String, String> responseHeaders = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicInteger concurrent = new AtomicInteger();
+    private final AtomicInteger maxConcurrent = new AtomicInteger();
 
     public Receiver() {
         try {
@@ -52,7 +55,8 @@ public final class Receiver implements AutoCloseable {
             }
             Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, new ArrayList<>(v)));
-            requests.add(new Request(HttpHeaders.of(headers, (a, b) -> true), body));
+            requests.add(new Request(HttpHeaders.of(headers, (a, b) -> true), body, System.currentTimeMillis()));
+            maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
             if (delayMillis > 0) {
                 try {
                     Thread.sleep(delayMillis); // a slow endpoint, on purpose
@@ -62,9 +66,14 @@ public final class Receiver implements AutoCloseable {
             }
             int status = statusForRequest.applyAsInt(count.incrementAndGet());
             byte[] reply = ("status " + status).getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(status, reply.length);
-            exchange.getResponseBody().write(reply);
-            exchange.close();
+            responseHeaders.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            concurrent.decrementAndGet();
+            try {
+                exchange.sendResponseHeaders(status, reply.length);
+                exchange.getResponseBody().write(reply);
+            } finally {
+                exchange.close();
+            }
         });
         server.start();
     }
@@ -79,6 +88,23 @@ public final class Receiver implements AutoCloseable {
     public Receiver delaying(java.time.Duration delay) {
         delayMillis = delay.toMillis();
         return this;
+    }
+
+    /** Adds a header to every response (e.g. Retry-After, Location). */
+    public Receiver withResponseHeader(String name, String value) {
+        responseHeaders.put(name, value);
+        return this;
+    }
+
+    /** Answers request n (1-based) with whatever {@code status} says. */
+    public Receiver answeringBy(IntUnaryOperator status) {
+        statusForRequest = status;
+        return this;
+    }
+
+    /** The most requests this receiver was handling at once. */
+    public int maxConcurrent() {
+        return maxConcurrent.get();
     }
 
     public Receiver alwaysAnswering(int status) {

@@ -17,6 +17,7 @@ public final class TestServer extends ApiClient implements AutoCloseable {
 
     private final Settings settings;
     private final Clock clock;
+    private final dev.hookline.delivery.SsrfGuard.HostResolver resolver;
     private Hookline hookline;
 
     public TestServer() {
@@ -29,6 +30,11 @@ public final class TestServer extends ApiClient implements AutoCloseable {
 
     /** A server whose settings {@code adjust} changes from the test defaults. */
     public TestServer(Clock clock, java.util.function.UnaryOperator<Settings> adjust) {
+        this(clock, adjust, java.net.InetAddress::getAllByName);
+    }
+
+    public TestServer(Clock clock, java.util.function.UnaryOperator<Settings> adjust, dev.hookline.delivery.SsrfGuard.HostResolver resolver) {
+        this.resolver = resolver;
         try {
             Path dataDir = Files.createTempDirectory("hookline-test");
             this.settings = adjust.apply(Settings.defaults(dataDir).withHost("127.0.0.1").withPort(0)
@@ -41,7 +47,7 @@ public final class TestServer extends ApiClient implements AutoCloseable {
     }
 
     public void start() {
-        hookline = Hookline.start(settings, clock);
+        hookline = Hookline.start(settings, clock, resolver);
     }
 
     /** Stops the server (gracefully) and starts a new one on the same data folder. */
