@@ -12,6 +12,7 @@ import dev.hookline.inbound.InboundEventStore;
 import dev.hookline.inbound.InboundReceiver;
 import dev.hookline.inbound.SourceStore;
 import dev.hookline.ops.Metrics;
+import dev.hookline.ops.RetentionJob;
 import dev.hookline.outbound.AppStore;
 import dev.hookline.outbound.EndpointStore;
 import dev.hookline.outbound.EventTypeStore;
@@ -40,6 +41,7 @@ public final class Hookline implements AutoCloseable {
     private final FileLock dataDirLock;
     private final Database db;
     private final Dispatcher dispatcher;
+    private final RetentionJob retention;
     private final ApiServer api;
     private final Optional<String> generatedRootKey;
 
@@ -53,9 +55,10 @@ public final class Hookline implements AutoCloseable {
         Database database = null;
         Dispatcher delivery = null;
         ApiServer server = null;
+        RetentionJob purge = null;
         try {
             SecretCipher cipher = new SecretCipher(MasterKey.load(settings.masterKey(), settings.dataDir()));
-            database = Database.openSqlite(settings.dataDir());
+            database = Database.openSqlite(settings.dataDir(), settings.writeQueueCapacity());
 
             SsrfGuard guard = new SsrfGuard(settings.allowPrivateTargets(), resolver);
             AppStore apps = new AppStore(database, clock);
@@ -86,7 +89,11 @@ public final class Hookline implements AutoCloseable {
             // The SQLite file is locked to this process, so any lease in it belongs to a previous run that is gone.
             queue.releaseAllLeases(clock.millis());
             delivery.start();
+            purge = new RetentionJob(database, clock, settings.retention()).start(Duration.ofMinutes(1));
         } catch (RuntimeException | IOException e) {
+            if (purge != null) {
+                purge.close();
+            }
             if (server != null) {
                 server.close();
             }
@@ -102,6 +109,7 @@ public final class Hookline implements AutoCloseable {
         db = database;
         dispatcher = delivery;
         api = server;
+        retention = purge;
         log.info("Hookline listening on port {} with data in {}", api.port(), settings.dataDir().toAbsolutePath().normalize());
     }
 
@@ -147,6 +155,7 @@ public final class Hookline implements AutoCloseable {
     @Override
     public void close() {
         api.close();
+        retention.close();
         dispatcher.stop(Duration.ofSeconds(10));
         db.close();
         releaseLock();

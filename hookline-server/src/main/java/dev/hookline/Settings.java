@@ -19,6 +19,8 @@ public record Settings(
         boolean allowPrivateTargets,
         boolean httpsOnly,
         java.time.Duration autoDisableAfter,
+        java.time.Duration retention,
+        int writeQueueCapacity,
         int maxInFlight) {
 
     public static final int DEFAULT_PORT = 8080;
@@ -44,6 +46,8 @@ public record Settings(
                 parseBoolean("HOOKLINE_ALLOW_PRIVATE_TARGETS", env.get("HOOKLINE_ALLOW_PRIVATE_TARGETS")),
                 parseBoolean("HOOKLINE_HTTPS_ONLY", env.get("HOOKLINE_HTTPS_ONLY")),
                 parseDuration("HOOKLINE_AUTO_DISABLE_AFTER", env.get("HOOKLINE_AUTO_DISABLE_AFTER"), java.time.Duration.ofDays(5)),
+                parseDuration("HOOKLINE_RETENTION", env.get("HOOKLINE_RETENTION"), java.time.Duration.ofDays(30)),
+                parseInt("HOOKLINE_WRITE_QUEUE_CAPACITY", env.get("HOOKLINE_WRITE_QUEUE_CAPACITY"), 20_000),
                 DEFAULT_MAX_IN_FLIGHT);
     }
 
@@ -53,35 +57,40 @@ public record Settings(
     }
 
     public Settings withHost(String value) {
-        return new Settings(value, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, maxInFlight);
+        return new Settings(value, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, writeQueueCapacity, maxInFlight);
     }
 
     public Settings withPort(int value) {
-        return new Settings(host, value, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, maxInFlight);
+        return new Settings(host, value, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, writeQueueCapacity, maxInFlight);
     }
 
     public Settings withDataDir(Path value) {
-        return new Settings(host, port, publicUrl, value, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, maxInFlight);
+        return new Settings(host, port, publicUrl, value, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, writeQueueCapacity, maxInFlight);
     }
 
     public Settings withDatabaseUrl(String value) {
-        return new Settings(host, port, publicUrl, dataDir, value, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, value, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, writeQueueCapacity, maxInFlight);
     }
 
     public Settings withApiKey(String value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, value, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, value, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, writeQueueCapacity, maxInFlight);
     }
 
     public Settings withAllowPrivateTargets(boolean value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, value, httpsOnly, autoDisableAfter, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, value, httpsOnly, autoDisableAfter, retention, writeQueueCapacity, maxInFlight);
     }
 
     public Settings withAutoDisableAfter(java.time.Duration value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, value, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, value, retention, writeQueueCapacity, maxInFlight);
+    }
+
+    public Settings withWriteQueueCapacity(int value) {
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly,
+                autoDisableAfter, retention, value, maxInFlight);
     }
 
     public Settings withHttpsOnly(boolean value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, value, autoDisableAfter, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, value, autoDisableAfter, retention, writeQueueCapacity, maxInFlight);
     }
 
     private static int parsePort(String value) {
@@ -126,6 +135,21 @@ public record Settings(
             case "h" -> java.time.Duration.ofHours(n);
             default -> java.time.Duration.ofDays(n);
         };
+    }
+
+    private static int parseInt(String name, String value, int fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a positive whole number, got '" + value + "'");
+        }
     }
 
     private static String blankToNull(String value) {

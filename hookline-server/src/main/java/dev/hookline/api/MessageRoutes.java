@@ -52,7 +52,11 @@ final class MessageRoutes {
                     Message m = messages.get(app.id(), call.param("msg"));
                     return Reply.page(queue.attemptsOfMessage(app.id(), m.id(), call.page()), MessageRoutes::view);
                 })
-                .route(Method.POST, one + "/endpoints/{ep}/resend", this::resend);
+                .route(Method.POST, one + "/endpoints/{ep}/resend", this::resend)
+                .route(Method.DELETE, one + "/content", call -> {
+                    messages.deleteContent(access.app(call).id(), call.param("msg"));
+                    return Reply.noContent();
+                });
     }
 
     private Reply create(Call call) {
@@ -81,6 +85,9 @@ final class MessageRoutes {
         Message m = messages.get(app.id(), call.param("msg"));
         Endpoint ep = endpoints.get(app.id(), call.param("ep"));
         EndpointRoutes.requireEnabled(ep);
+        if (m.payload() == null) {
+            throw new Failure.Conflict("message " + m.id() + " has had its content deleted; there is nothing to resend");
+        }
         DeliveryState state = queue.resend(app.id(), m.id(), ep.id(), clock.millis());
         messages.wake();
         return Reply.accepted(view(state));
@@ -147,7 +154,7 @@ final class MessageRoutes {
         }
         Json.putTime(out, "created_at", m.createdAt());
         if (withData) {
-            out.set("data", Json.raw(m.payload()));
+            out.set("data", m.payload() == null ? null : Json.raw(m.payload())); // null once retention or a delete erased it
         }
         return out;
     }

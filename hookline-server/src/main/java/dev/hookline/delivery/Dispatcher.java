@@ -142,6 +142,11 @@ public final class Dispatcher {
                 giveBack.put(claim, now);
                 continue;
             }
+            if (message.payload() == null) { // erased while this row was pending (a resend raced a delete)
+                queue.record(claim, target.endpoint(), new SendResult(null, null, 0, "the message content was deleted"),
+                        new AttemptOutcome.GaveUp(), now);
+                continue;
+            }
             switch (gate.admit(target.endpoint(), now)) {
                 case EndpointGate.Admission.Saturated s -> giveBack.put(claim, now);
                 case EndpointGate.Admission.Throttled t -> giveBack.put(claim, t.atMillis());

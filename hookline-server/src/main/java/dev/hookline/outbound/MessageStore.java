@@ -132,6 +132,19 @@ public final class MessageStore {
                 Ids.next("dlv"), msg.id(), endpointId, msg.appId(), msg.createdAt(), msg.createdAt(), msg.createdAt());
     }
 
+    /**
+     * Erases a message's payload on demand: the record, its deliveries' history and its attempts
+     * stay; the data goes. Deliveries still pending end as failed, since there is nothing left to send.
+     */
+    public void deleteContent(String appIdOrUid, String messageIdOrEventId) {
+        db.write(c -> {
+            Message m = find(c, AppStore.require(c, appIdOrUid).id(), messageIdOrEventId);
+            Sql.update(c, "UPDATE messages SET payload = NULL WHERE id = ?", m.id());
+            return Sql.update(c, "UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, updated_at = ?"
+                    + " WHERE message_id = ? AND status = 'pending' AND lease_owner IS NULL", clock.millis(), m.id());
+        });
+    }
+
     /** A message by its id or by the producer's event id. */
     public Message get(String appIdOrUid, String messageIdOrEventId) {
         return db.read(c -> find(c, AppStore.require(c, appIdOrUid).id(), messageIdOrEventId));

@@ -23,8 +23,6 @@ import org.sqlite.SQLiteDataSource;
  * stalls every writer behind it. Look things up before the write; re-check inside it.
  */
 public final class Database implements AutoCloseable {
-    /** Writes waiting beyond this many are refused with 503 rather than held in memory. */
-    static final int WRITE_QUEUE_CAPACITY = 20_000;
     /** Units per transaction at most: bounds how long one commit holds the writer. */
     static final int MAX_BATCH = 1_000;
     /** A caller gives up (503) after waiting this long for its commit. */
@@ -34,14 +32,19 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource readers;
     private final GroupCommitWriter writer;
 
-    private Database(Dialect dialect, HikariDataSource readers, GroupCommitWriter.ConnectionSource writerSource) {
+    /** {@code writeQueueCapacity}: writes waiting beyond this many are refused (503) rather than held in memory. */
+    private Database(Dialect dialect, HikariDataSource readers, GroupCommitWriter.ConnectionSource writerSource, int writeQueueCapacity) {
         this.dialect = dialect;
         this.readers = readers;
-        this.writer = new GroupCommitWriter(writerSource, WRITE_QUEUE_CAPACITY, MAX_BATCH, COMMIT_WAIT_MILLIS);
+        this.writer = new GroupCommitWriter(writerSource, dialect.beginWrite(), writeQueueCapacity, MAX_BATCH, COMMIT_WAIT_MILLIS);
     }
 
     /** Opens (creating if needed) the SQLite database {@code hookline.db} in {@code dataDir}, migrated. */
     public static Database openSqlite(Path dataDir) {
+        return openSqlite(dataDir, 20_000);
+    }
+
+    public static Database openSqlite(Path dataDir, int writeQueueCapacity) {
         String url = "jdbc:sqlite:" + dataDir.resolve("hookline.db").toAbsolutePath();
         SQLiteDataSource writer = sqlite(url, false);
         migrate(writer, Dialect.SQLITE);
@@ -52,7 +55,7 @@ public final class Database implements AutoCloseable {
         pool.setMaximumPoolSize(4);
         pool.setMinimumIdle(1);
         pool.setReadOnly(true); // must match the connections' own flag, which SQLite cannot change later
-        return new Database(Dialect.SQLITE, new HikariDataSource(pool), writer::getConnection);
+        return new Database(Dialect.SQLITE, new HikariDataSource(pool), writer::getConnection, writeQueueCapacity);
     }
 
     private static SQLiteDataSource sqlite(String url, boolean readOnly) {

@@ -3,7 +3,7 @@ package dev.hookline.store;
 import dev.hookline.core.Failure;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -56,6 +56,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private static final Task<Void> STOP = new Task<>(c -> null, new CompletableFuture<>());
 
     private final ConnectionSource source;
+    private final String begin;
     private final BlockingQueue<Task<?>> queue;
     private final int maxBatch;
     private final long commitWaitMillis;
@@ -63,8 +64,10 @@ public final class GroupCommitWriter implements AutoCloseable {
     private volatile boolean closed;
     private Connection connection;
 
-    public GroupCommitWriter(ConnectionSource source, int queueCapacity, int maxBatch, long commitWaitMillis) {
+    /** {@code begin} opens each batch's transaction ({@code BEGIN IMMEDIATE} on SQLite, {@code BEGIN} elsewhere). */
+    public GroupCommitWriter(ConnectionSource source, String begin, int queueCapacity, int maxBatch, long commitWaitMillis) {
         this.source = source;
+        this.begin = begin;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.maxBatch = maxBatch;
         this.commitWaitMillis = commitWaitMillis;
@@ -138,28 +141,38 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * One transaction for the whole batch, managed with plain SQL on an auto-commit connection:
+     * the driver must not open transactions of its own between batches (an idle writer holding
+     * SQLite's write lock would shut every other process out).
+     */
     private void commit(List<Task<?>> batch) {
         List<Object> results = new ArrayList<>(batch.size());
         List<RuntimeException> failures = new ArrayList<>(batch.size());
+        Connection c = null;
         try {
-            Connection c = connection();
+            c = connection();
+            execute(c, begin);
             for (Task<?> task : batch) {
-                Savepoint savepoint = c.setSavepoint();
+                execute(c, "SAVEPOINT unit");
                 try {
                     results.add(task.work.run(c));
                     failures.add(null);
-                    c.releaseSavepoint(savepoint);
+                    execute(c, "RELEASE SAVEPOINT unit");
                 } catch (SQLException | RuntimeException e) {
-                    c.rollback(savepoint);
-                    c.releaseSavepoint(savepoint);
+                    if (e instanceof SQLException sql && isUnavailable(sql)) {
+                        throw sql; // the database, not this unit, failed: the whole batch goes back, as 503s
+                    }
+                    execute(c, "ROLLBACK TO SAVEPOINT unit");
+                    execute(c, "RELEASE SAVEPOINT unit");
                     results.add(null);
                     failures.add(e instanceof SQLException sql ? new StoreException(sql) : (RuntimeException) e);
                 }
             }
-            c.commit();
+            execute(c, "COMMIT");
         } catch (SQLException | RuntimeException e) {
             log.warn("a write batch of {} failed to commit: {}", batch.size(), e.toString());
-            abandonConnection();
+            rollbackOrDrop(c);
             Failure failure = new Failure.Unavailable("the database is unavailable", 2);
             for (Task<?> task : batch) {
                 task.done.completeExceptionally(failure);
@@ -169,6 +182,45 @@ public final class GroupCommitWriter implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), results.get(i), failures.get(i));
         }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** After a failed batch: roll back if the connection still works, else drop it for a new one. */
+    private void rollbackOrDrop(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            execute(c, "ROLLBACK");
+        } catch (SQLException noTransactionOrBroken) {
+            if (!isUsable(c)) {
+                closeConnection();
+            }
+        }
+    }
+
+    private static boolean isUsable(Connection c) {
+        try {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Errors that say the database cannot take writes now (SQLite busy or locked by another
+     * process; a lost connection or an aborted server elsewhere), as opposed to errors in one unit.
+     */
+    static boolean isUnavailable(SQLException e) {
+        int sqliteCode = e.getErrorCode() & 0xFF;
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return (e.getClass().getName().startsWith("org.sqlite") && (sqliteCode == 5 || sqliteCode == 6))
+                || state.startsWith("08") || state.startsWith("57P") || state.equals("40001") || state.equals("40P01");
     }
 
     @SuppressWarnings("unchecked")
@@ -183,20 +235,9 @@ public final class GroupCommitWriter implements AutoCloseable {
     private Connection connection() throws SQLException {
         if (connection == null) {
             connection = source.open();
-            connection.setAutoCommit(false);
+            connection.setAutoCommit(true);
         }
         return connection;
-    }
-
-    private void abandonConnection() {
-        try {
-            if (connection != null) {
-                connection.rollback();
-            }
-        } catch (SQLException ignored) {
-            // the connection is being replaced; a broken one cannot roll back either
-        }
-        closeConnection();
     }
 
     private void closeConnection() {

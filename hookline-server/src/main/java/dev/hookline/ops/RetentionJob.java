@@ -1,0 +1,84 @@
+package dev.hookline.ops;
+
+import dev.hookline.store.Database;
+import dev.hookline.store.Sql;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Purges what is older than the retention window: message payloads (the record stays, the data
+ * goes, and only once none of the message's deliveries is pending), attempts, and inbound events.
+ *
+ * <p>Work is done in batches of {@link #BATCH} rows, each its own small transaction, so the single
+ * writer never holds one long purge while deliveries wait to record their attempts.
+ */
+public final class RetentionJob implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
+    static final int BATCH = 500;
+    /** Batches per table per run at most; the next run goes on where this one stopped. */
+    static final int MAX_BATCHES = 200;
+
+    private final Database db;
+    private final Clock clock;
+    private final Duration retention;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("hookline-retention").daemon(true).factory());
+
+    public RetentionJob(Database db, Clock clock, Duration retention) {
+        this.db = db;
+        this.clock = clock;
+        this.retention = retention;
+    }
+
+    /** Runs now and then every {@code interval}. */
+    public RetentionJob start(Duration interval) {
+        timer.scheduleWithFixedDelay(this::runSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void runSafely() {
+        try {
+            long[] purged = run();
+            if (purged[0] + purged[1] + purged[2] > 0) {
+                log.info("retention purged {} message payloads, {} attempts and {} inbound events older than {}",
+                        purged[0], purged[1], purged[2], retention);
+            }
+        } catch (RuntimeException e) {
+            log.warn("retention run failed; it will run again: {}", e.toString());
+        }
+    }
+
+    /** One pass; returns how many payloads, attempts and inbound events went. */
+    long[] run() {
+        long before = clock.millis() - retention.toMillis();
+        long payloads = purge("UPDATE messages SET payload = NULL WHERE id IN (SELECT m.id FROM messages m"
+                + " WHERE m.created_at < ? AND m.payload IS NOT NULL AND NOT EXISTS"
+                + " (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.status = 'pending') LIMIT " + BATCH + ")", before);
+        long attempts = purge("DELETE FROM attempts WHERE id IN (SELECT id FROM attempts WHERE created_at < ? LIMIT " + BATCH + ")", before);
+        long inbound = purge("DELETE FROM inbound_events WHERE id IN (SELECT id FROM inbound_events WHERE received_at < ? LIMIT "
+                + BATCH + ")", before);
+        return new long[] {payloads, attempts, inbound};
+    }
+
+    private long purge(String sql, long before) {
+        long total = 0;
+        for (int i = 0; i < MAX_BATCHES; i++) {
+            int n = db.write(c -> Sql.update(c, sql, before));
+            total += n;
+            if (n < BATCH) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

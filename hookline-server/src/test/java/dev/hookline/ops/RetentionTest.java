@@ -1,0 +1,80 @@
+package dev.hookline.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hookline.testing.Await;
+import dev.hookline.testing.Receiver;
+import dev.hookline.testing.ShiftableClock;
+import dev.hookline.testing.TestServer;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Retention that works: old payloads, attempts and inbound events go; records and pending work stay. */
+class RetentionTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final ShiftableClock clock = new ShiftableClock();
+    private final TestServer server = new TestServer(clock);
+    private final Receiver receiver = new Receiver();
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+        receiver.close();
+    }
+
+    @Test
+    void payloadsAndAttemptsOlderThanTheRetentionArePurgedButPendingWorkIsKept() {
+        String app = server.createApp("Acme");
+        server.createEndpoint(app, "{\"url\":\"" + receiver.url() + "\"}");
+        Receiver down = new Receiver().alwaysAnswering(500);
+        String app2 = server.createApp("Pending");
+        server.createEndpoint(app2, "{\"url\":\"" + down.url() + "\",\"retry\":{\"schedule\":[86400,86400,86400,86400]}}");
+        String old = server.send(app, "order.created", "{\"n\":1}");
+        String stillPending = server.send(app2, "order.created", "{\"n\":2}");
+        Await.until("the delivery", WAIT, () -> "delivered".equals(server.deliveryStatus(app, old)));
+        Await.until("the failed first attempt", WAIT, () -> down.count() == 1);
+        String source = server.post("/v1/sources", "{\"name\":\"in\"}").text("/id");
+        String url = server.get("/v1/sources/" + source).text("/url");
+        dev.hookline.testing.ApiClient.at(url.substring(0, url.indexOf("/webhooks"))).send("POST",
+                url.substring(url.indexOf("/webhooks")), "{}", null, "application/json");
+        assertThat(server.get("/v1/sources/" + source + "/events").body().get("data")).hasSize(1);
+
+        clock.advance(Duration.ofDays(31));
+        server.restart(); // the retention job runs at start, then every minute
+
+        Await.until("the old payload to be purged", WAIT,
+                () -> server.get("/v1/apps/" + app + "/messages/" + old).json("/data").isNull());
+        var record = server.get("/v1/apps/" + app + "/messages/" + old);
+        assertThat(record.status()).isEqualTo(200);
+        assertThat(record.text("/event")).isEqualTo("order.created");
+        Await.until("old attempts to be purged", WAIT,
+                () -> server.get("/v1/apps/" + app + "/messages/" + old + "/attempts").body().get("data").isEmpty());
+        assertThat(server.get("/v1/sources/" + source + "/events").body().get("data")).isEmpty();
+        // a message whose delivery is still pending keeps its payload, so it can still be sent
+        assertThat(server.get("/v1/apps/" + app2 + "/messages/" + stillPending).json("/data/n").asInt()).isEqualTo(2);
+        down.close();
+    }
+
+    @Test
+    void deletingAMessagesContentKeepsTheRecordAndStopsPendingDeliveries() {
+        Receiver down = new Receiver().alwaysAnswering(500);
+        try (down) {
+            String app = server.createApp("Acme");
+            String ep = server.createEndpoint(app, "{\"url\":\"" + down.url() + "\",\"retry\":{\"schedule\":[3600]}}").text("/id");
+            String msg = server.send(app, "user.deleted", "{\"email\":\"someone@example.com\"}");
+            Await.until("the first attempt", WAIT, () -> down.count() == 1);
+
+            assertThat(server.delete("/v1/apps/" + app + "/messages/" + msg + "/content").status()).isEqualTo(204);
+
+            var record = server.get("/v1/apps/" + app + "/messages/" + msg);
+            assertThat(record.json("/data").isNull()).isTrue();
+            assertThat(record.raw().body()).doesNotContain("someone@example.com");
+            assertThat(record.text("/deliveries/0/status")).isEqualTo("failed");
+            assertThat(server.get("/v1/apps/" + app + "/messages/" + msg + "/attempts").body().get("data")).hasSize(1);
+            assertThat(server.post("/v1/apps/" + app + "/messages/" + msg + "/endpoints/" + ep + "/resend", null).status()).isEqualTo(409);
+            assertThat(server.delete("/v1/apps/" + app + "/messages/msg_nope/content").status()).isEqualTo(404);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.hookline.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hookline.testing.ApiClient;
+import dev.hookline.testing.Await;
+import dev.hookline.testing.TestServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A stalled database: ingest answers 503 with Retry-After instead of queueing without bound, and loses nothing it acknowledged. */
+class BackpressureTest {
+
+    @Test
+    void aSaturatedWritePathAnswers503AndKeepsEverythingItAcknowledged() throws Exception {
+        try (TestServer server = new TestServer(Clock.systemUTC(), s -> s.withWriteQueueCapacity(5))) {
+            String app = server.createApp("Acme");
+            List<ApiClient.Response> answers = new CopyOnWriteArrayList<>();
+            ExecutorService producers = Executors.newFixedThreadPool(40);
+            // Another process holds SQLite's write lock: the writer stalls, as it would behind a slow disk.
+            try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("hookline.db"));
+                 Statement st = other.createStatement()) {
+                st.execute("PRAGMA busy_timeout = 10000"); // Hookline's writer holds the lock briefly, too
+                st.execute("BEGIN EXCLUSIVE");
+                for (int i = 0; i < 40; i++) {
+                    int n = i;
+                    producers.execute(() -> {
+                        try {
+                            answers.add(server.post("/v1/apps/" + app + "/messages",
+                                    "{\"event\":\"a.b\",\"id\":\"m-" + n + "\",\"data\":{\"n\":" + n + "}}"));
+                        } catch (RuntimeException e) {
+                            e.printStackTrace();
+                            throw e;
+                        }
+                    });
+                }
+                Await.until("the queue to overflow", Duration.ofSeconds(20), () -> answers.stream().anyMatch(r -> r.status() == 503));
+                st.execute("COMMIT");
+            }
+            producers.shutdown();
+            assertThat(producers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+
+            List<ApiClient.Response> refused = answers.stream().filter(r -> r.status() == 503).toList();
+            List<ApiClient.Response> accepted = answers.stream().filter(r -> r.status() == 202).toList();
+            assertThat(answers).hasSize(40);
+            assertThat(refused).isNotEmpty();
+            assertThat(refused).allSatisfy(r -> {
+                assertThat(r.text("/error/code")).isEqualTo("unavailable");
+                assertThat(r.raw().headers().firstValue("Retry-After")).isPresent();
+            });
+            assertThat(accepted.size() + refused.size()).isEqualTo(40);
+            for (ApiClient.Response ok : accepted) {
+                assertThat(server.get("/v1/apps/" + app + "/messages/" + ok.text("/id")).status()).isEqualTo(200);
+            }
+        }
+    }
+}
