@@ -53,6 +53,8 @@ public final class Dispatcher {
     private final String nodeId;
 
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Claims whose request is under way, to give back if shutdown has to cut them off. */
+    private final java.util.Set<DeliveryClaim> underWay = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final EndpointGate gate = new EndpointGate();
     private final AtomicLong claimSequence = new AtomicLong();
     private final WakeUp wakeUp;
@@ -152,6 +154,7 @@ public final class Dispatcher {
                 case EndpointGate.Admission.Throttled t -> giveBack.put(claim, t.atMillis());
                 case EndpointGate.Admission.Go go -> {
                     inFlight.incrementAndGet();
+                    underWay.add(claim);
                     try {
                         requests.execute(() -> {
                             try {
@@ -172,6 +175,7 @@ public final class Dispatcher {
     }
 
     private void finished(DeliveryClaim claim) {
+        underWay.remove(claim);
         gate.release(claim.endpointId());
         inFlight.decrementAndGet();
         wake();
@@ -204,8 +208,14 @@ public final class Dispatcher {
             loop.join(Math.max(1, grace.toMillis())); // join(0) would wait forever
             requests.shutdown();
             if (!requests.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("{} deliveries were still under way at shutdown; they will be retried", inFlight.get());
+                log.warn("{} deliveries were still under way at shutdown; they are given back to be retried", inFlight.get());
                 requests.shutdownNow();
+                // Their rows are due again at once (for another node, or this one's next start). A
+                // request cut off now may still have reached its receiver: at-least-once, as ever.
+                // The lease token makes this a no-op for any attempt that did get recorded.
+                Map<DeliveryClaim, Long> cutOff = new LinkedHashMap<>();
+                underWay.forEach(claim -> cutOff.put(claim, clock.millis()));
+                queue.release(cutOff);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

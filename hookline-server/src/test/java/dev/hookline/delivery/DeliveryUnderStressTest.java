@@ -156,6 +156,7 @@ class DeliveryUnderStressTest {
         Await.until("the endpoint to be disabled", WAIT, () -> !endpointView(app, ep).get("enabled").asBoolean());
         assertThat(endpointView(app, ep).at("/health/disabled_reason").asText()).startsWith("failing without a success since");
         Await.until("endpoint.disabled", WAIT, () -> events(ops).contains("endpoint.disabled"));
+        Await.until("message.attempt.failing after the third failure", WAIT, () -> events(ops).contains("message.attempt.failing"));
 
         assertThat(server.patch("/v1/apps/" + app + "/endpoints/" + ep, "{\"enabled\":true}").json("/health/disabled_reason").isNull()).isTrue();
         Await.until("endpoint.enabled", WAIT, () -> events(ops).contains("endpoint.enabled"));
