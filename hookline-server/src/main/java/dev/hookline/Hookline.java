@@ -1,6 +1,7 @@
 package dev.hookline;
 
 import dev.hookline.api.ApiServer;
+import dev.hookline.core.Ids;
 import dev.hookline.core.SecretCipher;
 import dev.hookline.core.WakeUp;
 import dev.hookline.delivery.DeliveryQueue;
@@ -19,6 +20,7 @@ import dev.hookline.outbound.EventTypeStore;
 import dev.hookline.outbound.MessageStore;
 import dev.hookline.outbound.OperationalEvents;
 import dev.hookline.store.Database;
+import dev.hookline.store.Dialect;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -47,10 +49,6 @@ public final class Hookline implements AutoCloseable {
 
     private Hookline(Settings settings, Clock clock, SsrfGuard.HostResolver resolver) throws IOException {
         Files.createDirectories(settings.dataDir());
-        if (settings.databaseUrl() != null) {
-            throw new IllegalArgumentException("HOOKLINE_DATABASE_URL is set, but this build supports only the embedded"
-                    + " SQLite store; unset it to use " + settings.dataDir().resolve("hookline.db"));
-        }
         dataDirLock = lockDataDir(settings);
         Database database = null;
         Dispatcher delivery = null;
@@ -58,7 +56,10 @@ public final class Hookline implements AutoCloseable {
         RetentionJob purge = null;
         try {
             SecretCipher cipher = new SecretCipher(MasterKey.load(settings.masterKey(), settings.dataDir()));
-            database = Database.openSqlite(settings.dataDir(), settings.writeQueueCapacity());
+            database = settings.databaseUrl() == null
+                    ? Database.openSqlite(settings.dataDir(), settings.writeQueueCapacity())
+                    : Database.openPostgres(settings.databaseUrl(), settings.writeQueueCapacity());
+            MasterKey.checkAgainst(database, cipher);
 
             SsrfGuard guard = new SsrfGuard(settings.allowPrivateTargets(), resolver);
             AppStore apps = new AppStore(database, clock);
@@ -69,7 +70,7 @@ public final class Hookline implements AutoCloseable {
             OperationalEvents operational = new OperationalEvents(messages, clock);
             DeliveryQueue queue = new DeliveryQueue(database, new EndpointHealth(settings.autoDisableAfter()), operational);
             delivery = new Dispatcher(queue, messages, endpoints, guard, clock, settings.maxInFlight(),
-                    "node-" + ProcessHandle.current().pid(), newWork);
+                    "node-" + Ids.token(6), newWork);
 
             Metrics metrics = new Metrics();
             metrics.gauge("hookline_write_queue_depth", "units of work waiting for the group-commit writer", database::queuedWrites);
@@ -86,8 +87,13 @@ public final class Hookline implements AutoCloseable {
             server.start();
             generatedRootKey = server.generateRootKeyIfNone();
 
-            // The SQLite file is locked to this process, so any lease in it belongs to a previous run that is gone.
-            queue.releaseAllLeases(clock.millis());
+            if (database.dialect() == Dialect.SQLITE) {
+                // The SQLite file is locked to this process, so any lease in it belongs to a previous run that is gone.
+                // (On PostgreSQL other nodes hold live leases: a dead node's run out by themselves.)
+                queue.releaseAllLeases(clock.millis());
+            }
+            database.onChange(MessageStore.DELIVERIES_CHANNEL, newWork::ring);
+            database.onChange(InboundEventStore.CHANNEL, inboundEvents::signal);
             delivery.start();
             purge = new RetentionJob(database, clock, settings.retention()).start(Duration.ofMinutes(1));
         } catch (RuntimeException | IOException e) {

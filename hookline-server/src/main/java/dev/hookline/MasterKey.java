@@ -37,6 +37,32 @@ final class MasterKey {
         return key;
     }
 
+    /**
+     * The database keeps a value sealed with the key it was first written with; a node started with
+     * another key (a different HOOKLINE_MASTER_KEY, or its own generated file beside a shared
+     * PostgreSQL) refuses to start rather than fail on every secret later.
+     */
+    static void checkAgainst(dev.hookline.store.Database db, dev.hookline.core.SecretCipher cipher) {
+        String canary = "hookline-master-key-check";
+        String sealed = db.read(c -> dev.hookline.store.Sql.one(c, "SELECT value FROM meta WHERE name = 'master_key_check'",
+                rs -> rs.getString(1))).orElse(null);
+        if (sealed == null) {
+            String fresh = cipher.seal(canary);
+            db.write(c -> dev.hookline.store.Sql.update(c,
+                    "INSERT INTO meta (name, value) VALUES ('master_key_check', ?) ON CONFLICT (name) DO NOTHING", fresh));
+            return;
+        }
+        try {
+            if (canary.equals(cipher.open(sealed))) {
+                return;
+            }
+        } catch (IllegalStateException wrongKey) {
+            // falls through to the refusal below
+        }
+        throw new IllegalStateException("the master key does not match the one this database was written with: set"
+                + " HOOKLINE_MASTER_KEY to that key (every node sharing a database needs the same one)");
+    }
+
     private static byte[] decode(String value) {
         byte[] key;
         if (value.matches("[0-9a-fA-F]{64}")) {

@@ -59,9 +59,12 @@ final class ApiKeys {
         }
         String key = PREFIX + Ids.token(32);
         byte[] hash = Hashes.sha256(key);
-        db.write(c -> Sql.update(c, "INSERT INTO meta (name, value) VALUES (?, ?)", ROOT_HASH, HexFormat.of().formatHex(hash)));
-        storedRootHash = hash;
-        return Optional.of(key);
+        // Several nodes may start at once on a new database: the first insert wins; the others print nothing.
+        int inserted = db.write(c -> Sql.update(c, "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                ROOT_HASH, HexFormat.of().formatHex(hash)));
+        storedRootHash = db.read(c -> Sql.one(c, "SELECT value FROM meta WHERE name = ?", rs -> rs.getString(1), ROOT_HASH))
+                .map(HexFormat.of()::parseHex).orElse(null);
+        return inserted == 1 ? Optional.of(key) : Optional.empty();
     }
 
     /** The caller behind an {@code Authorization: Bearer …} value, or empty when it is not a live key. */

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.outbound.Endpoint;
+import dev.hookline.outbound.MessageStore;
 import dev.hookline.outbound.OperationalEvents;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -134,9 +135,12 @@ public final class DeliveryQueue {
      * (after an outage on the receiver's side). Returns how many.
      */
     public int recover(String appId, String endpointId, long sinceMillis, long now) {
-        return db.write(c -> Sql.update(c, "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?"
-                + " WHERE app_id = ? AND endpoint_id = ? AND status = 'failed' AND created_at >= ?",
-                now, now, appId, endpointId, sinceMillis));
+        return db.write(c -> {
+            db.notifyOnCommit(c, MessageStore.DELIVERIES_CHANNEL);
+            return Sql.update(c, "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?"
+                    + " WHERE app_id = ? AND endpoint_id = ? AND status = 'failed' AND created_at >= ?",
+                    now, now, appId, endpointId, sinceMillis);
+        });
     }
 
     /** Gives leased rows back, each due at the time given, without spending an attempt. */
@@ -175,6 +179,7 @@ public final class DeliveryQueue {
             // A row in flight keeps its lease: the attempt under way will finish and record itself.
             Sql.update(c, "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?"
                     + " WHERE message_id = ? AND endpoint_id = ? AND lease_owner IS NULL", now, now, messageId, endpointId);
+            db.notifyOnCommit(c, MessageStore.DELIVERIES_CHANNEL);
             return Sql.one(c, "SELECT " + DeliveryState.COLUMNS + " FROM deliveries WHERE message_id = ? AND endpoint_id = ?",
                     DeliveryState::read,
                     messageId, endpointId).orElseThrow();
@@ -190,7 +195,7 @@ public final class DeliveryQueue {
     public Page<Attempt> attemptsOfEndpoint(String appId, String endpointId, Boolean succeeded, PageRequest page) {
         Integer flag = succeeded == null ? null : (succeeded ? 1 : 0);
         return db.read(c -> Page.of(Sql.list(c, "SELECT * FROM attempts WHERE app_id = ? AND endpoint_id = ? AND id > ?"
-                        + " AND (? IS NULL OR succeeded = ?) ORDER BY id LIMIT ?",
+                        + " AND (CAST(? AS INTEGER) IS NULL OR succeeded = ?) ORDER BY id LIMIT ?",
                 DeliveryQueue::attemptRow, appId, endpointId, page.afterOrStart(), flag, flag, page.limit() + 1), page.limit(), Attempt::id));
     }
 

@@ -20,6 +20,8 @@ import java.util.Optional;
  * #listAfter} waits, up to a deadline, for an event past their cursor.
  */
 public final class InboundEventStore {
+    /** Announces, across nodes, that inbound events were committed (wakes long-polls). */
+    public static final String CHANNEL = "hookline_inbound";
     static final String COLUMNS = "id, source_id, dedupe_key, content_type, headers, body, verification, message_id, received_at";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, List<String>>> HEADERS = new TypeReference<>() {};
@@ -35,6 +37,7 @@ public final class InboundEventStore {
     }
 
     void insert(Connection c, InboundEvent e) throws SQLException {
+        db.notifyOnCommit(c, CHANNEL);
         Sql.update(c, "INSERT INTO inbound_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 e.id(), e.sourceId(), e.dedupeKey(), e.contentType(), JSON.valueToTree(e.headers()).toString(), e.body(),
                 e.verification(), e.messageId(), e.receivedAt());
@@ -49,8 +52,8 @@ public final class InboundEventStore {
         Sql.update(c, "UPDATE inbound_events SET message_id = ? WHERE id = ?", messageId, eventId);
     }
 
-    /** Wakes long-polls; called after a commit that added events. */
-    void signal() {
+    /** Wakes long-polls; called after a commit that added events (here or, via NOTIFY, on another node). */
+    public void signal() {
         synchronized (newEvents) {
             committed++;
             newEvents.notifyAll();

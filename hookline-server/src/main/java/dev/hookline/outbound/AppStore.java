@@ -58,7 +58,7 @@ public final class AppStore {
     public Page<App> list(PageRequest page, String onlyAppId) {
         return db.read(c -> Page.of(Sql.list(c,
                 "SELECT " + COLUMNS + " FROM apps WHERE id > ? AND id <> '" + OperationalEvents.APP_ID + "'"
-                        + " AND (? IS NULL OR id = ?) ORDER BY id LIMIT ?",
+                        + " AND (CAST(? AS TEXT) IS NULL OR id = ?) ORDER BY id LIMIT ?",
                 AppStore::row, page.afterOrStart(), onlyAppId, onlyAppId, page.limit() + 1), page.limit(), App::id));
     }
 

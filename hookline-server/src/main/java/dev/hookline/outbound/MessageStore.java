@@ -25,6 +25,8 @@ import java.util.Optional;
  * dispatcher is woken only after that transaction commits.
  */
 public final class MessageStore {
+    /** Announces, across nodes, that deliveries were created or made due. */
+    public static final String DELIVERIES_CHANNEL = "hookline_deliveries";
     private static final String COLUMNS = "id, app_id, event_id, event, channels, payload, created_at";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -72,6 +74,9 @@ public final class MessageStore {
         for (Endpoint ep : targets) {
             insertDelivery(c, msg, ep.id());
         }
+        if (!targets.isEmpty()) {
+            db.notifyOnCommit(c, DELIVERIES_CHANNEL);
+        }
         return new Ingested(msg, true, targets.size());
     }
 
@@ -87,6 +92,7 @@ public final class MessageStore {
             Endpoint ep = EndpointStore.require(c, app.id(), endpointId);
             Message msg = insert(c, app.id(), m);
             insertDelivery(c, msg, ep.id());
+            db.notifyOnCommit(c, DELIVERIES_CHANNEL);
             return new Ingested(msg, true, 1);
         });
         wake();
@@ -175,7 +181,7 @@ public final class MessageStore {
         return db.read(c -> {
             App app = AppStore.require(c, appIdOrUid);
             return Page.of(Sql.list(c, "SELECT " + COLUMNS + " FROM messages WHERE app_id = ? AND id > ?"
-                            + " AND (? IS NULL OR event = ?) ORDER BY id LIMIT ?",
+                            + " AND (CAST(? AS TEXT) IS NULL OR event = ?) ORDER BY id LIMIT ?",
                     MessageStore::row, app.id(), page.afterOrStart(), event, event, page.limit() + 1), page.limit(), Message::id);
         });
     }

@@ -30,6 +30,7 @@ public final class Database implements AutoCloseable {
 
     private final Dialect dialect;
     private final HikariDataSource readers;
+    private PostgresChanges changes;
     private final GroupCommitWriter writer;
 
     /** {@code writeQueueCapacity}: writes waiting beyond this many are refused (503) rather than held in memory. */
@@ -70,13 +71,57 @@ public final class Database implements AutoCloseable {
         return source;
     }
 
+    /**
+     * Opens a PostgreSQL database, migrated. {@code url} is {@code postgresql://user:pass@host:port/db}
+     * or a {@code jdbc:postgresql:} URL. Readers share a small pool; the writer has its own connection
+     * (opened again if it breaks); a listener connection relays NOTIFY between nodes.
+     */
+    public static Database openPostgres(String url, int writeQueueCapacity) {
+        PostgresUrl pg = PostgresUrl.parse(url);
+        HikariConfig pool = new HikariConfig();
+        pool.setJdbcUrl(pg.jdbcUrl());
+        if (pg.user() != null) {
+            pool.setUsername(pg.user());
+            pool.setPassword(pg.password());
+        }
+        pool.setPoolName("hookline-readers");
+        pool.setMaximumPoolSize(8);
+        pool.setMinimumIdle(1);
+        pool.setConnectionTimeout(5_000);
+        // Start even while the database is down: requests get 503 until it is back.
+        pool.setInitializationFailTimeout(-1);
+        HikariDataSource readers = new HikariDataSource(pool);
+        migrate(readers, Dialect.POSTGRESQL);
+        Database db = new Database(Dialect.POSTGRESQL, readers, pg::connect, writeQueueCapacity);
+        db.changes = new PostgresChanges(pg);
+        return db;
+    }
+
     private static void migrate(javax.sql.DataSource source, Dialect dialect) {
         Flyway.configure()
                 .dataSource(source)
-                .locations(dialect.migrationLocation())
+                .locations(Dialect.migrationLocation())
+                .placeholders(dialect.migrationPlaceholders())
                 .loggers("slf4j")
                 .load()
                 .migrate();
+    }
+
+    /** Tells every node's {@link #onChange} listeners about {@code channel}, when the caller's write commits. */
+    public void notifyOnCommit(Connection c, String channel) throws SQLException {
+        if (changes != null) {
+            Sql.one(c, "SELECT pg_notify(?, '')", rs -> null, channel);
+        }
+    }
+
+    /**
+     * Runs {@code listener} whenever another node committed a change announced on {@code channel}
+     * (on SQLite there is no other node, so nothing arrives).
+     */
+    public void onChange(String channel, Runnable listener) {
+        if (changes != null) {
+            changes.listen(channel, listener);
+        }
     }
 
     public Dialect dialect() {
@@ -105,6 +150,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (changes != null) {
+            changes.close();
+        }
         writer.close();
         readers.close();
     }

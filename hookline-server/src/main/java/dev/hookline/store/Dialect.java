@@ -2,32 +2,37 @@ package dev.hookline.store;
 
 /**
  * The few places where SQLite and PostgreSQL need different SQL. Everything else is written once,
- * in the portable subset both accept (BIGINT millisecond times, INTEGER flags, TEXT JSON).
+ * in the portable subset both accept (BIGINT millisecond times, INTEGER flags, TEXT JSON, and
+ * CAST on parameters that may be null, which PostgreSQL cannot otherwise type).
  */
 public enum Dialect {
     // IMMEDIATE takes SQLite's write lock when the batch begins, waiting out busy_timeout if another
     // process holds it; a deferred transaction that reads first would be refused the upgrade at once.
-    SQLITE("sqlite", "", "BEGIN IMMEDIATE"),
-    POSTGRESQL("postgresql", " FOR UPDATE SKIP LOCKED", "BEGIN");
+    SQLITE("BLOB", "", "BEGIN IMMEDIATE"),
+    POSTGRESQL("BYTEA", " FOR UPDATE OF d SKIP LOCKED", "BEGIN");
 
-    private final String migrationFolder;
+    private final String bytesType;
     private final String lockDueRows;
     private final String beginWrite;
 
-    Dialect(String migrationFolder, String lockDueRows, String beginWrite) {
-        this.migrationFolder = migrationFolder;
+    Dialect(String bytesType, String lockDueRows, String beginWrite) {
+        this.bytesType = bytesType;
         this.lockDueRows = lockDueRows;
         this.beginWrite = beginWrite;
+    }
+
+    /** The migrations, one set for both databases; {@link #migrationPlaceholders} fills in the types. */
+    public static String migrationLocation() {
+        return "classpath:db/migration/common";
+    }
+
+    public java.util.Map<String, String> migrationPlaceholders() {
+        return java.util.Map.of("bytes", bytesType);
     }
 
     /** The statement that opens a write batch's transaction. */
     public String beginWrite() {
         return beginWrite;
-    }
-
-    /** Flyway location for this dialect's migrations. */
-    public String migrationLocation() {
-        return "classpath:db/migration/" + migrationFolder;
     }
 
     /**

@@ -1,5 +1,11 @@
 package dev.hookline.api;
 
+import dev.hookline.testing.Backend;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,25 +13,29 @@ import dev.hookline.testing.TestServer;
 import dev.hookline.testing.ApiClient.Response;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every bad input gets a clear JSON error with the right status, and nothing half-written is left behind. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Backend.class)
 class ApiContractTest {
+    /** Declared so JUnit hands each invocation's backend to {@link #start}; the tests use {@link #server}. */
+    @Parameter
+    Backend backend;
+
     private static TestServer server;
     private static String app;
 
-    @BeforeAll
-    static void start() {
-        server = new TestServer();
+    @BeforeParameterizedClassInvocation
+    static void start(Backend backend) {
+        server = new TestServer(backend);
         app = server.createApp("Contract");
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         server.close();
     }

@@ -1,5 +1,8 @@
 package dev.hookline.delivery;
 
+import dev.hookline.testing.Backend;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,13 +24,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** What receivers do under stress, and what Hookline does about it: signals, limits, breakers, order. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Backend.class)
 class DeliveryUnderStressTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ShiftableClock clock = new ShiftableClock();
     private final Receivers receivers = new Receivers();
-    private TestServer server = new TestServer(clock);
+    private final Backend backend;
+    private TestServer server;
+
+    DeliveryUnderStressTest(Backend backend) {
+        this.backend = backend;
+        this.server = new TestServer(backend, clock);
+    }
 
     @AfterEach
     void tearDown() {
@@ -145,7 +156,7 @@ class DeliveryUnderStressTest {
     @Test
     void anEndpointFailingWithoutSuccessForTheConfiguredSpanIsDisabledAndReEnablingIsReported() throws Exception {
         server.close();
-        server = new TestServer(clock, s -> s.withAutoDisableAfter(Duration.ofSeconds(2)));
+        server = new TestServer(backend, clock, s -> s.withAutoDisableAfter(Duration.ofSeconds(2)));
         Receiver dead = receivers.start().alwaysAnswering(500);
         Receiver ops = receivers.start();
         registerOperational(ops);
@@ -247,7 +258,7 @@ class DeliveryUnderStressTest {
         AtomicInteger lookups = new AtomicInteger();
         Receiver internal = receivers.start();
         // public when registered, the receiver's loopback address when Hookline connects: DNS rebinding
-        server = new TestServer(clock, s -> s.withAllowPrivateTargets(false), host -> host.equals("rebind.test")
+        server = new TestServer(backend, clock, s -> s.withAllowPrivateTargets(false), host -> host.equals("rebind.test")
                 ? new InetAddress[] {InetAddress.getByName(lookups.incrementAndGet() == 1 ? "93.184.216.34" : "127.0.0.1")}
                 : InetAddress.getAllByName(host));
         String app = server.createApp("Acme");

@@ -1,5 +1,8 @@
 package dev.hookline.inbound;
 
+import dev.hookline.testing.Backend;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,13 +34,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Seeds 000 (LettrLabs) and 004 (Flowyble): a sender written from either document works against a
  * Hookline source unchanged, and every error the documents describe comes back as described.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Backend.class)
 class InboundTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String PAYLOAD = "{\"event\":\"order_created\",\"data\":{\"orderId\":\"ORD-12345\",\"customer\":\"john@example.com\",\"total\":99.99}}";
 
-    private final TestServer server = new TestServer();
+    private final TestServer server;
+
+    InboundTest(Backend backend) {
+        this.server = new TestServer(backend);
+    }
     private final Receiver receiver = new Receiver();
 
     @TempDir

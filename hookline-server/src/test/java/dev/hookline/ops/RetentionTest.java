@@ -1,5 +1,8 @@
 package dev.hookline.ops;
 
+import dev.hookline.testing.Backend;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.testing.Await;
@@ -11,11 +14,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Retention that works: old payloads, attempts and inbound events go; records and pending work stay. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Backend.class)
 class RetentionTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final ShiftableClock clock = new ShiftableClock();
-    private final TestServer server = new TestServer(clock);
+    private final TestServer server;
+
+    RetentionTest(Backend backend) {
+        this.server = new TestServer(backend, clock);
+    }
     private final Receiver receiver = new Receiver();
 
     @AfterEach

@@ -1,5 +1,8 @@
 package dev.hookline.outbound;
 
+import dev.hookline.testing.Backend;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,10 +18,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Per-endpoint delivery settings: schemes and keys, headers, payload formats, retry policies. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Backend.class)
 class DeliveryPolicyTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private final TestServer server = new TestServer();
+    private final TestServer server;
+
+    DeliveryPolicyTest(Backend backend) {
+        this.server = new TestServer(backend);
+    }
     private final Receiver receiver = new Receiver();
 
     @AfterEach

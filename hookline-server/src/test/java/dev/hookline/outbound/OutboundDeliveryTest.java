@@ -1,5 +1,8 @@
 package dev.hookline.outbound;
 
+import dev.hookline.testing.Backend;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,12 +27,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Messages in, signed HTTP requests out: the outbound path end to end, on a real server and receivers. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Backend.class)
 class OutboundDeliveryTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ShiftableClock clock = new ShiftableClock();
-    private final TestServer server = new TestServer(clock);
+    private final TestServer server;
+
+    OutboundDeliveryTest(Backend backend) {
+        this.server = new TestServer(backend, clock);
+    }
     private final Receivers receivers = new Receivers();
 
     @AfterEach

@@ -1,5 +1,8 @@
 package dev.hookline.seeds;
 
+import dev.hookline.testing.Backend;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.testing.Await;
@@ -18,12 +21,18 @@ import org.junit.jupiter.api.io.TempDir;
  * the raw body in {@code X-Encrata-Signature}, checked by the document's own Python and Node
  * verifiers; HTTPS-only endpoint URLs; a 5-second timeout; test and delivery-list calls.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Backend.class)
 class EncrataSeedTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final List<String> CATALOG = List.of("lookup.completed", "monitor.run.completed", "apikey.created",
             "apikey.revoked", "credits.low", "credits.exhausted");
 
-    private final TestServer server = new TestServer();
+    private final TestServer server;
+
+    EncrataSeedTest(Backend backend) {
+        this.server = new TestServer(backend);
+    }
     private final Receiver receiver = new Receiver();
 
     @TempDir
@@ -99,7 +108,7 @@ class EncrataSeedTest {
 
     @Test
     void anHttpsOnlyServerRefusesPlainHttpEndpointUrls() {
-        try (TestServer strict = new TestServer(Clock.systemUTC(), s -> s.withHttpsOnly(true).withAllowPrivateTargets(false))) {
+        try (TestServer strict = new TestServer(server.backend(), Clock.systemUTC(), s -> s.withHttpsOnly(true).withAllowPrivateTargets(false))) {
             String app = strict.createApp("ws");
             var refused = strict.post("/v1/apps/" + app + "/endpoints", "{\"url\":\"http://hooks.example.com/encrata\"}");
             assertThat(refused.status()).isEqualTo(422);

@@ -1,5 +1,8 @@
 package dev.hookline.seeds;
 
+import dev.hookline.testing.Backend;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
@@ -23,12 +26,18 @@ import org.junit.jupiter.api.Test;
  * four {@code X-Lettermint-} headers; the 12-attempt schedule; a test delivery; a per-webhook
  * delivery log; "include machine events" as a filter.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Backend.class)
 class LettermintSeedTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<Long> SEED_SCHEDULE = List.of(60L, 120L, 300L, 600L, 600L, 900L, 1800L, 3600L, 7200L, 14400L, 21600L);
 
-    private final TestServer server = new TestServer();
+    private final TestServer server;
+
+    LettermintSeedTest(Backend backend) {
+        this.server = new TestServer(backend);
+    }
     private final Receivers receivers = new Receivers();
 
     @BeforeEach

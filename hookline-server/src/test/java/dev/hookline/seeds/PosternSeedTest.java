@@ -1,5 +1,8 @@
 package dev.hookline.seeds;
 
+import dev.hookline.testing.Backend;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,13 +27,19 @@ import org.junit.jupiter.api.io.TempDir;
  * t=…,v1=…} over {@code t.body} and the event in {@code X-Postern-Event}. The document's own
  * {@code verify.ts} must accept every delivery.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Backend.class)
 class PosternSeedTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String DELIVERY = """
             {"event":"message.received","inbox":"agent7@x4p.mszazu.com","message":{"id":"msg_8Tz","thread_id":"thread_9aB",\
             "from":"no-reply@acme.test","subject":"Verify your email","received_at":"2026-06-12T18:05:42Z"}}""";
 
-    private final TestServer server = new TestServer();
+    private final TestServer server;
+
+    PosternSeedTest(Backend backend) {
+        this.server = new TestServer(backend);
+    }
     private final Receiver inbox7 = new Receiver();
     private final Receiver everything = new Receiver();
 

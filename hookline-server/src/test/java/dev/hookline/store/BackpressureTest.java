@@ -3,6 +3,7 @@ package dev.hookline.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.testing.ApiClient;
+import dev.hookline.testing.Backend;
 import dev.hookline.testing.Await;
 import dev.hookline.testing.TestServer;
 import java.sql.Connection;
@@ -16,21 +17,36 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** A stalled database: ingest answers 503 with Retry-After instead of queueing without bound, and loses nothing it acknowledged. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Backend.class)
 class BackpressureTest {
+    private final Backend backend;
+
+    BackpressureTest(Backend backend) {
+        this.backend = backend;
+    }
 
     @Test
     void aSaturatedWritePathAnswers503AndKeepsEverythingItAcknowledged() throws Exception {
-        try (TestServer server = new TestServer(Clock.systemUTC(), s -> s.withWriteQueueCapacity(5))) {
+        try (TestServer server = new TestServer(backend, Clock.systemUTC(), s -> s.withWriteQueueCapacity(5))) {
             String app = server.createApp("Acme");
             List<ApiClient.Response> answers = new CopyOnWriteArrayList<>();
             ExecutorService producers = Executors.newFixedThreadPool(40);
-            // Another process holds SQLite's write lock: the writer stalls, as it would behind a slow disk.
-            try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("hookline.db"));
-                 Statement st = other.createStatement()) {
-                st.execute("PRAGMA busy_timeout = 10000"); // Hookline's writer holds the lock briefly, too
-                st.execute("BEGIN EXCLUSIVE");
+            // Another client locks what ingest writes: the writer stalls, as it would behind a slow disk.
+            boolean sqlite = backend == Backend.SQLITE;
+            try (Connection other = DriverManager.getConnection(sqlite ? "jdbc:sqlite:" + server.dataDir().resolve("hookline.db")
+                    : server.databaseUrl()); Statement st = other.createStatement()) {
+                if (sqlite) {
+                    st.execute("PRAGMA busy_timeout = 10000"); // Hookline's writer holds the lock briefly, too
+                    st.execute("BEGIN EXCLUSIVE");
+                } else {
+                    st.execute("BEGIN");
+                    st.execute("LOCK TABLE messages IN ACCESS EXCLUSIVE MODE");
+                }
                 for (int i = 0; i < 40; i++) {
                     int n = i;
                     producers.execute(() -> {

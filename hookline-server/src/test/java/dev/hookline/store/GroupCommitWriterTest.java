@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hookline.core.Failure;
+import dev.hookline.testing.Backend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -14,11 +15,26 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The single writer batches concurrent work, commits before anyone hears "done", and isolates failures. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Backend.class)
 class GroupCommitWriterTest {
     private final Path dir = tempDir();
-    private final Database db = Database.openSqlite(dir);
+    private final String url;
+    private final Database db;
+
+    GroupCommitWriterTest(Backend backend) {
+        url = backend.newDatabaseUrl();
+        db = url == null ? Database.openSqlite(dir) : Database.openPostgres(url, 20_000);
+    }
+
+    /** A connection of its own to the same database: only committed rows are visible through it. */
+    private java.sql.Connection otherConnection() throws java.sql.SQLException {
+        return DriverManager.getConnection(url == null ? "jdbc:sqlite:" + dir.resolve("hookline.db") : url);
+    }
 
     @AfterEach
     void close() {
@@ -35,7 +51,7 @@ class GroupCommitWriterTest {
                 pool.execute(() -> {
                     db.write(c -> Sql.update(c, "INSERT INTO meta (name, value) VALUES (?, 'v')", name));
                     // read back through a brand-new connection: only a committed row is visible there
-                    try (var other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("hookline.db"))) {
+                    try (var other = otherConnection()) {
                         if (Sql.one(other, "SELECT name FROM meta WHERE name = ?", rs -> rs.getString(1), name).isPresent()) {
                             returned.add(name);
                         }

@@ -16,29 +16,44 @@ public final class TestServer extends ApiClient implements AutoCloseable {
     public static final String ROOT_KEY = ApiClient.ROOT_KEY;
 
     private final Settings settings;
+    private final Backend backend;
     private final Clock clock;
     private final dev.hookline.delivery.SsrfGuard.HostResolver resolver;
     private Hookline hookline;
 
     public TestServer() {
-        this(Clock.systemUTC());
+        this(Backend.SQLITE);
+    }
+
+    public TestServer(Backend backend) {
+        this(backend, Clock.systemUTC());
     }
 
     public TestServer(Clock clock) {
-        this(clock, s -> s);
+        this(Backend.SQLITE, clock);
     }
 
-    /** A server whose settings {@code adjust} changes from the test defaults. */
+    public TestServer(Backend backend, Clock clock) {
+        this(backend, clock, s -> s);
+    }
+
     public TestServer(Clock clock, java.util.function.UnaryOperator<Settings> adjust) {
-        this(clock, adjust, java.net.InetAddress::getAllByName);
+        this(Backend.SQLITE, clock, adjust);
     }
 
-    public TestServer(Clock clock, java.util.function.UnaryOperator<Settings> adjust, dev.hookline.delivery.SsrfGuard.HostResolver resolver) {
+    public TestServer(Backend backend, Clock clock, java.util.function.UnaryOperator<Settings> adjust) {
+        this(backend, clock, adjust, java.net.InetAddress::getAllByName);
+    }
+
+    /** A server on {@code backend} whose settings {@code adjust} changes from the test defaults. */
+    public TestServer(Backend backend, Clock clock, java.util.function.UnaryOperator<Settings> adjust,
+                      dev.hookline.delivery.SsrfGuard.HostResolver resolver) {
         this.resolver = resolver;
+        this.backend = backend;
         try {
             Path dataDir = Files.createTempDirectory("hookline-test");
             this.settings = adjust.apply(Settings.defaults(dataDir).withHost("127.0.0.1").withPort(0)
-                    .withApiKey(ROOT_KEY).withAllowPrivateTargets(true));
+                    .withApiKey(ROOT_KEY).withAllowPrivateTargets(true).withDatabaseUrl(backend.newDatabaseUrl()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -58,6 +73,15 @@ public final class TestServer extends ApiClient implements AutoCloseable {
 
     public void stop() {
         hookline.close();
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** The database URL of a PostgreSQL-backed server (null on SQLite). */
+    public String databaseUrl() {
+        return settings.databaseUrl();
     }
 
     public Path dataDir() {

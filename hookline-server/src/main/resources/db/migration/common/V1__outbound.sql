@@ -1,3 +1,4 @@
+-- The bytes placeholder is BLOB on SQLite and BYTEA on PostgreSQL: the only type the two spell differently.
 -- Times are BIGINT milliseconds since the epoch (UTC); flags are INTEGER 0/1; JSON is TEXT.
 -- The same types read alike on PostgreSQL, so queries are written once.
 
@@ -53,7 +54,7 @@ CREATE TABLE messages (
     event_id   TEXT,
     event      TEXT NOT NULL,
     channels   TEXT,
-    payload    BLOB,
+    payload    ${bytes},
     created_at BIGINT NOT NULL,
     UNIQUE (app_id, event_id)
 );

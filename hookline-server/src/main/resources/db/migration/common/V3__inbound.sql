@@ -19,7 +19,7 @@ CREATE TABLE inbound_events (
     dedupe_key   TEXT,
     content_type TEXT,
     headers      TEXT NOT NULL,
-    body         BLOB NOT NULL,
+    body         ${bytes} NOT NULL,
     verification TEXT NOT NULL,
     message_id   TEXT,
     received_at  BIGINT NOT NULL,
