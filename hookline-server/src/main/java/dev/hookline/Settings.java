@@ -84,6 +84,11 @@ public record Settings(
         return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, value, retention, writeQueueCapacity, maxInFlight);
     }
 
+    public Settings withMasterKey(String value) {
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, value, allowPrivateTargets, httpsOnly,
+                autoDisableAfter, retention, writeQueueCapacity, maxInFlight);
+    }
+
     public Settings withWriteQueueCapacity(int value) {
         return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly,
                 autoDisableAfter, retention, value, maxInFlight);

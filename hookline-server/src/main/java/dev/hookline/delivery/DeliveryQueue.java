@@ -24,8 +24,12 @@ import java.util.Map;
  * at most one node at a time, and a node that dies leaves rows that simply fall due again.
  */
 public final class DeliveryQueue {
-    /** Added to an endpoint's timeout to form the lease, covering signing, queueing and recording. */
-    static final long LEASE_MARGIN_MS = 30_000;
+    /**
+     * Added to an endpoint's timeout to form the lease: covers signing before the request and
+     * recording after it. It is also how long a dead node's deliveries wait beyond their timeout
+     * before another node takes them over, so it is kept short.
+     */
+    static final long LEASE_MARGIN_MS = 10_000;
 
     /** message.attempt.failing is sent when this many attempts of one delivery have failed. */
     static final int FAILING_AFTER_ATTEMPTS = 3;

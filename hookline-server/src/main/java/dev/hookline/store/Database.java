@@ -140,6 +140,9 @@ public final class Database implements AutoCloseable {
         } catch (SQLTransientConnectionException e) {
             throw new Failure.Unavailable("no database connection is free", 1);
         } catch (SQLException e) {
+            if (GroupCommitWriter.isUnavailable(e)) {
+                throw new Failure.Unavailable("the database is unavailable", 2);
+            }
             throw new StoreException(e);
         }
     }

@@ -40,6 +40,8 @@ public final class Receiver implements AutoCloseable {
     private final Map<String, String> responseHeaders = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicInteger concurrent = new AtomicInteger();
     private final AtomicInteger maxConcurrent = new AtomicInteger();
+    private final Map<String, AtomicInteger> inFlightById = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicInteger maxConcurrentForOneId = new AtomicInteger();
 
     public Receiver() {
         try {
@@ -57,6 +59,9 @@ public final class Receiver implements AutoCloseable {
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, new ArrayList<>(v)));
             requests.add(new Request(HttpHeaders.of(headers, (a, b) -> true), body, System.currentTimeMillis()));
             maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+            String id = exchange.getRequestHeaders().getFirst("webhook-id");
+            AtomicInteger sameId = id == null ? new AtomicInteger() : inFlightById.computeIfAbsent(id, k -> new AtomicInteger());
+            maxConcurrentForOneId.accumulateAndGet(sameId.incrementAndGet(), Math::max);
             if (delayMillis > 0) {
                 try {
                     Thread.sleep(delayMillis); // a slow endpoint, on purpose
@@ -68,6 +73,7 @@ public final class Receiver implements AutoCloseable {
             byte[] reply = ("status " + status).getBytes(StandardCharsets.UTF_8);
             responseHeaders.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             concurrent.decrementAndGet();
+            sameId.decrementAndGet();
             try {
                 exchange.sendResponseHeaders(status, reply.length);
                 exchange.getResponseBody().write(reply);
@@ -100,6 +106,11 @@ public final class Receiver implements AutoCloseable {
     public Receiver answeringBy(IntUnaryOperator status) {
         statusForRequest = status;
         return this;
+    }
+
+    /** The most requests for one webhook-id this receiver was handling at once (2 would mean a double flight). */
+    public int maxConcurrentForOneId() {
+        return maxConcurrentForOneId.get();
     }
 
     /** The most requests this receiver was handling at once. */

@@ -24,12 +24,19 @@ public final class ServerProcess implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final Path log;
+    private final Map<String, String> extraEnv;
     private Process process;
 
     public ServerProcess(Path dataDir) {
+        this(dataDir, Map.of());
+    }
+
+    /** A server with more HOOKLINE_* settings, e.g. a shared HOOKLINE_DATABASE_URL and HOOKLINE_MASTER_KEY. */
+    public ServerProcess(Path dataDir, Map<String, String> extraEnv) {
         this.dataDir = dataDir;
         this.port = freePort();
         this.log = dataDir.resolve("server.log");
+        this.extraEnv = extraEnv;
     }
 
     public ServerProcess start() {
@@ -42,6 +49,7 @@ public final class ServerProcess implements AutoCloseable {
         env.put("HOOKLINE_DATA_DIR", dataDir.toString());
         env.put("HOOKLINE_API_KEY", TestServer.ROOT_KEY);
         env.put("HOOKLINE_ALLOW_PRIVATE_TARGETS", "true");
+        env.putAll(extraEnv);
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         try {
             process = pb.start();

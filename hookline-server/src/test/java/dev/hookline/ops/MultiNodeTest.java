@@ -1,0 +1,133 @@
+package dev.hookline.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hookline.testing.ApiClient;
+import dev.hookline.testing.Await;
+import dev.hookline.testing.Receiver;
+import dev.hookline.testing.ServerProcess;
+import dev.hookline.testing.TestPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three Hookline processes on one PostgreSQL, producers spread over all of them, one node killed
+ * with SIGKILL mid-stream: every acknowledged message is delivered, its leased work is taken over,
+ * and no delivery is ever attempted on two nodes at once.
+ */
+class MultiNodeTest {
+    private static final String MASTER_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="; // 32 bytes, base64
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void threeNodesShareTheWorkAndSurviveOneBeingKilled() throws Exception {
+        String databaseUrl = TestPostgres.newDatabase();
+        Map<String, String> env = Map.of("HOOKLINE_DATABASE_URL", databaseUrl, "HOOKLINE_MASTER_KEY", MASTER_KEY);
+        int n = 900;
+        // one request in five fails, so deliveries are retried, and retries may land on any node
+        Receiver receiver = new Receiver().answeringBy(i -> i % 5 == 0 ? 500 : 200);
+        List<ServerProcess> nodes = new ArrayList<>();
+        try (receiver) {
+            for (int i = 0; i < 3; i++) {
+                nodes.add(new ServerProcess(Files.createDirectories(dir.resolve("node" + i)), env).start());
+            }
+            ApiClient first = ApiClient.at(nodes.get(0).baseUrl());
+            String app = first.createApp("Shared");
+            first.createEndpoint(app, "{\"url\":\"" + receiver.url() + "\",\"timeout_ms\":2000,\"retry\":{\"schedule\":[1,1,1,1,1,1,1,1,1,1]}}");
+
+            Map<Integer, String> acknowledged = new ConcurrentHashMap<>();
+            AtomicInteger next = new AtomicInteger();
+            try (var producers = Executors.newFixedThreadPool(6)) {
+                for (int t = 0; t < 6; t++) {
+                    producers.execute(() -> {
+                        for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                            for (int tries = 0; ; tries++) {
+                                // round-robin over the nodes; a dead node's turn goes to the next one
+                                ApiClient node = ApiClient.at(nodes.get((i + tries) % 3).baseUrl());
+                                try {
+                                    var r = node.post("/v1/apps/" + app + "/messages", "{\"event\":\"tick\",\"id\":\"t-" + i + "\",\"data\":{\"i\":" + i + "}}");
+                                    if (r.status() == 202 || r.status() == 200) {
+                                        acknowledged.put(i, r.text("/id"));
+                                        break;
+                                    }
+                                } catch (RuntimeException nodeDown) {
+                                    // connection refused: that node is dead, try another
+                                }
+                                LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+                            }
+                        }
+                    });
+                }
+                Await.until("a third of the stream", Duration.ofSeconds(60), () -> acknowledged.size() >= n / 3);
+                nodes.get(1).kill();
+            }
+
+            assertThat(acknowledged).hasSize(n);
+            Set<String> expected = new HashSet<>(acknowledged.values());
+            // the killed node's leases run out after timeout + margin (12 s); the others take its work over
+            Await.until("every acknowledged message delivered", Duration.ofSeconds(120), () -> {
+                Set<String> delivered = new HashSet<>();
+                receiver.requests().stream().filter(r -> r.header("webhook-id") != null).forEach(r -> delivered.add(r.header("webhook-id")));
+                return delivered.containsAll(expected);
+            });
+            Await.until("every delivery to settle", Duration.ofSeconds(60), () -> pending(databaseUrl) == 0);
+
+            assertThat(receiver.maxConcurrentForOneId()).as("a delivery in flight on two nodes at once").isEqualTo(1);
+            assertAttemptNumbersAreUniqueAndContiguous(databaseUrl);
+        } finally {
+            nodes.forEach(ServerProcess::close);
+        }
+    }
+
+    private static int pending(String url) {
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM deliveries WHERE status = 'pending'")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void assertAttemptNumbersAreUniqueAndContiguous(String url) throws Exception {
+        Map<String, List<Integer>> byDelivery = new HashMap<>();
+        Map<String, Integer> recorded = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT delivery_id, attempt FROM attempts ORDER BY delivery_id, attempt")) {
+                while (rs.next()) {
+                    byDelivery.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getInt(2));
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT id, attempts FROM deliveries")) {
+                while (rs.next()) {
+                    recorded.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+        }
+        assertThat(byDelivery).isNotEmpty();
+        byDelivery.forEach((delivery, attempts) -> {
+            List<Integer> oneToK = java.util.stream.IntStream.rangeClosed(1, attempts.size()).boxed().toList();
+            assertThat(attempts).as("attempts of %s", delivery).isEqualTo(oneToK);
+            assertThat(recorded.get(delivery)).as("attempt count of %s", delivery).isEqualTo(attempts.size());
+        });
+    }
+}
