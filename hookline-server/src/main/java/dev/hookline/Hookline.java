@@ -23,10 +23,7 @@ import dev.hookline.store.Database;
 import dev.hookline.store.Dialect;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -40,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class Hookline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Hookline.class);
 
-    private final FileLock dataDirLock;
+    private final DataDirLock dataDirLock;
     private final Database db;
     private final Dispatcher dispatcher;
     private final RetentionJob retention;
@@ -49,7 +46,7 @@ public final class Hookline implements AutoCloseable {
 
     private Hookline(Settings settings, Clock clock, SsrfGuard.HostResolver resolver) throws IOException {
         Files.createDirectories(settings.dataDir());
-        dataDirLock = lockDataDir(settings);
+        dataDirLock = DataDirLock.acquire(settings.dataDir());
         Database database = null;
         Dispatcher delivery = null;
         ApiServer server = null;
@@ -109,7 +106,7 @@ public final class Hookline implements AutoCloseable {
             if (database != null) {
                 database.close();
             }
-            releaseLock();
+            dataDirLock.close();
             throw e;
         }
         db = database;
@@ -146,16 +143,6 @@ public final class Hookline implements AutoCloseable {
         return generatedRootKey;
     }
 
-    private static FileLock lockDataDir(Settings settings) throws IOException {
-        FileChannel channel = FileChannel.open(settings.dataDir().resolve("hookline.lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = channel.tryLock();
-        if (lock == null) {
-            channel.close();
-            throw new IllegalStateException("another Hookline process is using " + settings.dataDir().toAbsolutePath());
-        }
-        return lock;
-    }
 
     /** Graceful stop: no new requests, deliveries under way finish (up to a deadline), then the store closes. */
     @Override
@@ -164,16 +151,8 @@ public final class Hookline implements AutoCloseable {
         retention.close();
         dispatcher.stop(Duration.ofSeconds(10));
         db.close();
-        releaseLock();
+        dataDirLock.close();
         log.info("Hookline stopped");
     }
 
-    private void releaseLock() {
-        try {
-            dataDirLock.release();
-            dataDirLock.channel().close();
-        } catch (IOException e) {
-            log.debug("releasing the data directory lock: {}", e.toString());
-        }
-    }
 }

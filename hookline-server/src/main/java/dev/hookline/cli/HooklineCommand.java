@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** {@code hookline <command>}: the entry point of the jar. */
 @Command(name = "hookline", mixinStandardHelpOptions = true, version = "Hookline 0.1.0",
         description = "Self-hosted webhook gateway.",
-        subcommands = {HooklineCommand.Serve.class})
+        subcommands = {HooklineCommand.Serve.class, HooklineCommand.Migrate.class})
 public final class HooklineCommand implements Runnable {
 
     public static void main(String[] args) {
@@ -84,6 +84,29 @@ public final class HooklineCommand implements Runnable {
                 Runtime.getRuntime().halt(0);
             }, "hookline-shutdown"));
             stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "migrate", mixinStandardHelpOptions = true,
+            description = "Copy a single-node installation (SQLite) into an empty PostgreSQL database.")
+    static final class Migrate implements Callable<Integer> {
+        @Option(names = "--from", required = true, description = "the data folder of the SQLite installation (stop its server first)")
+        Path from;
+
+        @Option(names = "--to", required = true, description = "postgresql://user:pass@host:port/db (or a jdbc:postgresql: URL)")
+        String to;
+
+        @Override
+        public Integer call() throws Exception {
+            var copied = dev.hookline.DataMigration.run(from, to);
+            copied.forEach((table, rows) -> System.out.printf("  %-15s %8d rows%n", table, rows));
+            System.out.println("""
+
+                    Copied. Secrets travel sealed with this installation's master key: start every node on the
+                    new database with HOOKLINE_MASTER_KEY set to that key (the contents of %s,
+                    unless HOOKLINE_MASTER_KEY was set here) and HOOKLINE_DATABASE_URL set to the target.
+                    """.formatted(from.resolve("master.key")));
             return 0;
         }
     }
