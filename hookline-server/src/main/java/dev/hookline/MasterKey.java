@@ -48,8 +48,12 @@ final class MasterKey {
                 rs -> rs.getString(1))).orElse(null);
         if (sealed == null) {
             String fresh = cipher.seal(canary);
-            db.write(c -> dev.hookline.store.Sql.update(c,
+            int inserted = db.write(c -> dev.hookline.store.Sql.update(c,
                     "INSERT INTO meta (name, value) VALUES ('master_key_check', ?) ON CONFLICT (name) DO NOTHING", fresh));
+            if (inserted == 1) {
+                return;
+            }
+            checkAgainst(db, cipher); // another node wrote its check first: this key must match that one
             return;
         }
         try {

@@ -75,6 +75,9 @@ public final class Fields {
         if (!v.isTextual()) {
             throw new Failure.Invalid(name(field), "must be a string");
         }
+        if (v.textValue().indexOf('\u0000') >= 0) { // PostgreSQL text cannot hold it
+            throw new Failure.Invalid(name(field), "must not contain the NUL character");
+        }
         return v.textValue();
     }
 
@@ -152,7 +155,7 @@ public final class Fields {
         List<String> out = new ArrayList<>(v.size());
         for (int i = 0; i < v.size(); i++) {
             JsonNode item = v.get(i);
-            if (!item.isTextual() || item.textValue().isBlank()) {
+            if (!item.isTextual() || item.textValue().isBlank() || item.textValue().indexOf('\u0000') >= 0) {
                 throw new Failure.Invalid(name(field) + "[" + i + "]", "must be a non-empty string");
             }
             out.add(item.textValue());

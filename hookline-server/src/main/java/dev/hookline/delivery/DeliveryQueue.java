@@ -49,7 +49,7 @@ public final class DeliveryQueue {
      * endpoints whose circuit is open, endpoints in {@code excluded} (saturated or rate-limited on
      * this node), and every delivery of a FIFO endpoint but the one of its oldest pending message.
      */
-    List<DeliveryClaim> claim(long now, int limit, String leaseToken, Collection<String> excluded) {
+    List<DeliveryClaim> claim(java.time.Clock clock, int limit, String leaseToken, Collection<String> excluded) {
         String skip = excluded.isEmpty() ? "" : " AND d.endpoint_id NOT IN (" + Sql.placeholders(excluded.size()) + ")";
         String sql = "UPDATE deliveries SET lease_owner = ?,"
                 + " next_attempt_at = ? + " + LEASE_MARGIN_MS + " + (SELECT e.timeout_ms FROM endpoints e WHERE e.id = deliveries.endpoint_id)"
@@ -61,11 +61,16 @@ public final class DeliveryQueue {
                 + skip
                 + "   ORDER BY d.next_attempt_at LIMIT ?" + db.dialect().lockDueRows() + ")"
                 + " RETURNING id, message_id, endpoint_id, app_id, attempts";
-        List<Object> params = new ArrayList<>(List.of(leaseToken, now, now, now));
-        params.addAll(excluded);
-        params.add(limit);
-        return db.write(c -> Sql.list(c, sql, rs -> new DeliveryClaim(rs.getString("id"), rs.getString("message_id"),
-                rs.getString("endpoint_id"), rs.getString("app_id"), rs.getInt("attempts"), leaseToken), params.toArray()));
+        return db.write(c -> {
+            // "now" is read here, in the writer: a claim that waited in the write queue must not
+            // compute leases that have already run out.
+            long now = clock.millis();
+            List<Object> params = new ArrayList<>(List.of(leaseToken, now, now, now));
+            params.addAll(excluded);
+            params.add(limit);
+            return Sql.list(c, sql, rs -> new DeliveryClaim(rs.getString("id"), rs.getString("message_id"),
+                    rs.getString("endpoint_id"), rs.getString("app_id"), rs.getInt("attempts"), leaseToken), params.toArray());
+        });
     }
 
     /** When the next delivery of an enabled endpoint falls due, or null when none is pending. */
@@ -177,9 +182,9 @@ public final class DeliveryQueue {
     public DeliveryState resend(String appId, String messageId, String endpointId, long now) {
         return db.write(c -> {
             Sql.update(c, "INSERT INTO deliveries (id, message_id, endpoint_id, app_id, status, attempts, next_attempt_at,"
-                            + " created_at, updated_at) SELECT ?, ?, ?, ?, 'pending', 0, ?, ?, ? WHERE NOT EXISTS"
-                            + " (SELECT 1 FROM deliveries WHERE message_id = ? AND endpoint_id = ?)",
-                    Ids.next("dlv"), messageId, endpointId, appId, now, now, now, messageId, endpointId);
+                            + " created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)"
+                            + " ON CONFLICT (message_id, endpoint_id) DO NOTHING",
+                    Ids.next("dlv"), messageId, endpointId, appId, now, now, now);
             // A row in flight keeps its lease: the attempt under way will finish and record itself.
             Sql.update(c, "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?"
                     + " WHERE message_id = ? AND endpoint_id = ? AND lease_owner IS NULL", now, now, messageId, endpointId);

@@ -59,6 +59,11 @@ public final class Dispatcher {
     private final AtomicLong claimSequence = new AtomicLong();
     private final WakeUp wakeUp;
     private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
+    /** Ends requests that outlive their timeout (a receiver trickling bytes defeats per-read timeouts). */
+    private final java.util.concurrent.ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("hookline-deadlines").daemon(true).factory());
+    /** A request's hard limit beyond its timeout_ms: well inside the lease, so no other node can take the row meanwhile. */
+    private static final long DEADLINE_SLACK_MS = 2_000;
     private final Thread loop;
     private volatile boolean running = true;
 
@@ -95,9 +100,8 @@ public final class Dispatcher {
                 int free = maxInFlight - inFlight.get();
                 if (free > 0) {
                     int want = Math.min(free, CLAIM_BATCH);
-                    long now = clock.millis();
-                    List<DeliveryClaim> claims = queue.claim(now, want, nodeId + ":" + claimSequence.incrementAndGet(),
-                            gate.closed(now, MAX_EXCLUDED));
+                    List<DeliveryClaim> claims = queue.claim(clock, want, nodeId + ":" + claimSequence.incrementAndGet(),
+                            gate.closed(clock.millis(), MAX_EXCLUDED));
                     if (!claims.isEmpty()) {
                         launch(claims);
                     }
@@ -113,13 +117,16 @@ public final class Dispatcher {
         }
     }
 
+    /**
+     * How long to sleep after a claim that found less than it asked for. Rows that are due yet were
+     * not claimed are blocked (open circuit, saturated endpoint, a FIFO queue's later messages), so
+     * looking again at once would only rescan them: wait for the next row to fall due, for new work
+     * (the bell), or a second.
+     */
     private long untilNextDue() {
         Long due = queue.nextDueAt();
-        if (due == null) {
-            return IDLE_WAIT_MS;
-        }
-        // At least a little: a row that is due but was not claimable must not make the loop spin.
-        return Math.clamp(due - clock.millis(), 5, IDLE_WAIT_MS);
+        long wait = due == null ? IDLE_WAIT_MS : due - clock.millis();
+        return wait <= 0 ? IDLE_WAIT_MS : Math.min(wait, IDLE_WAIT_MS);
     }
 
     private void pause(long millis) {
@@ -130,10 +137,19 @@ public final class Dispatcher {
 
     /** Starts a request for each claim its endpoint's limits admit; gives the others back. */
     private void launch(List<DeliveryClaim> claims) {
-        Map<String, Message> byId = messages.byIds(claims.stream().map(DeliveryClaim::messageId).distinct().toList());
-        Map<String, EndpointStore.Signable> targets = endpoints.signable(claims.stream().map(DeliveryClaim::endpointId).distinct().toList());
-        Map<DeliveryClaim, Long> giveBack = new LinkedHashMap<>();
+        Map<String, Message> byId;
+        Map<String, EndpointStore.Signable> targets;
         long now = clock.millis();
+        try {
+            byId = messages.byIds(claims.stream().map(DeliveryClaim::messageId).distinct().toList());
+            targets = endpoints.signable(claims.stream().map(DeliveryClaim::endpointId).distinct().toList());
+        } catch (RuntimeException e) { // a read failed: give the whole batch back rather than leave it leased
+            Map<DeliveryClaim, Long> all = new LinkedHashMap<>();
+            claims.forEach(claim -> all.put(claim, now + IDLE_WAIT_MS));
+            queue.release(all);
+            throw e;
+        }
+        Map<DeliveryClaim, Long> giveBack = new LinkedHashMap<>();
         for (DeliveryClaim claim : claims) {
             Message message = byId.get(claim.messageId());
             EndpointStore.Signable target = targets.get(claim.endpointId());
@@ -183,7 +199,22 @@ public final class Dispatcher {
 
     private void attempt(DeliveryClaim claim, Message message, EndpointStore.Signable target) {
         SignedRequest request = RequestSigner.sign(message, target.endpoint(), target.secrets(), claim.attemptNumber(), clock.millis());
-        SendResult result = sender.send(request);
+        Thread self = Thread.currentThread();
+        // Interrupting a virtual thread blocked on a socket closes the socket: the request ends, as a timeout.
+        var deadline = deadlines.schedule(self::interrupt, request.timeoutMs() + DEADLINE_SLACK_MS, TimeUnit.MILLISECONDS);
+        SendResult result;
+        try {
+            result = sender.send(request);
+        } finally {
+            deadline.cancel(false);
+        }
+        boolean cutOff = Thread.interrupted(); // clear it: recording below must not be interrupted
+        if (cutOff && !running) {
+            return; // shutdown cut this request off; its row is given back, no attempt spent
+        }
+        if (cutOff && result.statusCode() == null) {
+            result = new SendResult(null, null, result.durationMs(), "timed out after " + request.timeoutMs() + " ms");
+        }
         long now = clock.millis();
         AttemptOutcome outcome = RetryScheduler.decide(result, target.endpoint().policy().retry(), claim.attemptNumber(), now);
         try {
@@ -217,6 +248,7 @@ public final class Dispatcher {
                 underWay.forEach(claim -> cutOff.put(claim, clock.millis()));
                 queue.release(cutOff);
             }
+            deadlines.shutdownNow();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -96,7 +96,8 @@ final class WebhookSender {
     private static String readCapped(InputStream in) {
         try (in) {
             byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES);
-            return new String(bytes, StandardCharsets.UTF_8);
+            // Stored as text: a NUL (which PostgreSQL text refuses) must not make the attempt unrecordable.
+            return new String(bytes, StandardCharsets.UTF_8).replace('\u0000', '\uFFFD');
         } catch (IOException | RuntimeException e) {
             return null; // the status decides the outcome; an unreadable body is not a failure
         }

@@ -36,11 +36,16 @@ public final class InboundEventStore {
         this.db = db;
     }
 
-    void insert(Connection c, InboundEvent e) throws SQLException {
-        db.notifyOnCommit(c, CHANNEL);
-        Sql.update(c, "INSERT INTO inbound_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    /** Stores the event; false when its de-duplication key was already taken (by this or another node). */
+    boolean insert(Connection c, InboundEvent e) throws SQLException {
+        int inserted = Sql.update(c, "INSERT INTO inbound_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (source_id, dedupe_key) DO NOTHING",
                 e.id(), e.sourceId(), e.dedupeKey(), e.contentType(), JSON.valueToTree(e.headers()).toString(), e.body(),
                 e.verification(), e.messageId(), e.receivedAt());
+        if (inserted == 1) {
+            db.notifyOnCommit(c, CHANNEL);
+        }
+        return inserted == 1;
     }
 
     Optional<InboundEvent> byDedupeKey(Connection c, String sourceId, String key) throws SQLException {

@@ -115,13 +115,9 @@ public final class InboundReceiver {
                 body, config.verification() == null && !config.apiKeyRequired() ? "not_required" : "verified", null, now);
         JsonNode parsed = json;
         Outcome outcome = db.write(c -> {
-            if (dedupeKey != null) {
-                Optional<InboundEvent> first = events.byDedupeKey(c, source.id(), dedupeKey);
-                if (first.isPresent()) {
-                    return new Outcome.Accepted(first.get(), true);
-                }
+            if (!events.insert(c, event)) {
+                return new Outcome.Accepted(events.byDedupeKey(c, source.id(), dedupeKey).orElseThrow(), true);
             }
-            events.insert(c, event);
             return new Outcome.Accepted(forward(c, config.forward(), event, headers, parsed, false), false);
         });
         if (outcome instanceof Outcome.Accepted a && !a.duplicate()) {

@@ -62,14 +62,16 @@ public final class MessageStore {
      * the caller's own rows). The caller calls {@link #wake()} once that write has committed.
      */
     public Ingested ingestIn(Connection c, String appId, NewMessage m) throws SQLException {
-        if (m.eventId() != null) {
-            Optional<Message> existing = Sql.one(c, "SELECT " + COLUMNS + " FROM messages WHERE app_id = ? AND event_id = ?",
-                    MessageStore::row, appId, m.eventId());
-            if (existing.isPresent()) {
-                return new Ingested(existing.get(), false, 0);
-            }
+        Message msg = new Message(Ids.next("msg"), appId, m.eventId(), m.event(), m.channels(), m.data(), clock.millis());
+        // ON CONFLICT rather than look-then-insert: two nodes given the same id at once must not both
+        // fan out, and the loser must get the first message, not a unique-key error.
+        int inserted = Sql.update(c, "INSERT INTO messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (app_id, event_id) DO NOTHING",
+                msg.id(), appId, msg.eventId(), msg.event(), channelsJson(msg.channels()), msg.payload(), msg.createdAt());
+        if (inserted == 0) {
+            return new Ingested(Sql.one(c, "SELECT " + COLUMNS + " FROM messages WHERE app_id = ? AND event_id = ?",
+                    MessageStore::row, appId, m.eventId()).orElseThrow(), false, 0);
         }
-        Message msg = insert(c, appId, m);
         List<Endpoint> targets = endpoints.subscribers(c, appId, m.event(), m.channels(), new FilterView(msg));
         for (Endpoint ep : targets) {
             insertDelivery(c, msg, ep.id());
@@ -90,7 +92,9 @@ public final class MessageStore {
         Ingested result = db.write(c -> {
             App app = AppStore.require(c, appIdOrUid);
             Endpoint ep = EndpointStore.require(c, app.id(), endpointId);
-            Message msg = insert(c, app.id(), m);
+            Message msg = new Message(Ids.next("msg"), app.id(), m.eventId(), m.event(), m.channels(), m.data(), clock.millis());
+            Sql.update(c, "INSERT INTO messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    msg.id(), msg.appId(), msg.eventId(), msg.event(), channelsJson(msg.channels()), msg.payload(), msg.createdAt());
             insertDelivery(c, msg, ep.id());
             db.notifyOnCommit(c, DELIVERIES_CHANNEL);
             return new Ingested(msg, true, 1);
@@ -125,12 +129,6 @@ public final class MessageStore {
         }
     }
 
-    private Message insert(Connection c, String appId, NewMessage m) throws SQLException {
-        Message msg = new Message(Ids.next("msg"), appId, m.eventId(), m.event(), m.channels(), m.data(), clock.millis());
-        Sql.update(c, "INSERT INTO messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
-                msg.id(), appId, msg.eventId(), msg.event(), channelsJson(msg.channels()), msg.payload(), msg.createdAt());
-        return msg;
-    }
 
     private void insertDelivery(Connection c, Message msg, String endpointId) throws SQLException {
         Sql.update(c, "INSERT INTO deliveries (id, message_id, endpoint_id, app_id, status, attempts, next_attempt_at,"

@@ -90,6 +90,9 @@ public final class Database implements AutoCloseable {
         pool.setConnectionTimeout(5_000);
         // Start even while the database is down: requests get 503 until it is back.
         pool.setInitializationFailTimeout(-1);
+        // A connection that died silently must fail its request (503), not hang it.
+        pool.addDataSourceProperty("socketTimeout", "60");
+        pool.addDataSourceProperty("tcpKeepAlive", "true");
         HikariDataSource readers = new HikariDataSource(pool);
         migrate(readers, Dialect.POSTGRESQL);
         Database db = new Database(Dialect.POSTGRESQL, readers, pg::connect, writeQueueCapacity);

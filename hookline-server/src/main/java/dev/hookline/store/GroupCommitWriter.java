@@ -131,6 +131,12 @@ public final class GroupCommitWriter implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 break;
+            } catch (Throwable e) { // the writer must outlive anything one batch does
+                log.error("the writer survived an unexpected failure", e);
+                Failure failure = new Failure.Unavailable("the database is unavailable", 2);
+                batch.forEach(task -> task.done.completeExceptionally(failure));
+                batch.clear();
+                closeConnection();
             }
         }
         closeConnection();
@@ -155,19 +161,27 @@ public final class GroupCommitWriter implements AutoCloseable {
             execute(c, begin);
             for (Task<?> task : batch) {
                 execute(c, "SAVEPOINT unit");
+                Object result;
                 try {
-                    results.add(task.work.run(c));
-                    failures.add(null);
-                    execute(c, "RELEASE SAVEPOINT unit");
-                } catch (SQLException | RuntimeException e) {
+                    result = task.work.run(c);
+                } catch (Throwable e) { // an Error in one unit must not end the writer (and leave its lock held)
                     if (e instanceof SQLException sql && isUnavailable(sql)) {
                         throw sql; // the database, not this unit, failed: the whole batch goes back, as 503s
                     }
                     execute(c, "ROLLBACK TO SAVEPOINT unit");
                     execute(c, "RELEASE SAVEPOINT unit");
                     results.add(null);
-                    failures.add(e instanceof SQLException sql ? new StoreException(sql) : (RuntimeException) e);
+                    failures.add(switch (e) {
+                        case SQLException sql -> new StoreException(sql);
+                        case RuntimeException re -> re;
+                        default -> new IllegalStateException("a write failed: " + e, e);
+                    });
+                    continue;
                 }
+                // Counted only once the savepoint is released: a failure there fails the whole batch.
+                execute(c, "RELEASE SAVEPOINT unit");
+                results.add(result);
+                failures.add(null);
             }
             execute(c, "COMMIT");
         } catch (SQLException | RuntimeException e) {

@@ -41,8 +41,9 @@ final class PostgresChanges implements AutoCloseable {
         while (running) {
             try (Connection c = url.connect()) {
                 subscribe(c);
-                listeners.values().forEach(l -> l.forEach(Runnable::run));
+                listeners.values().forEach(l -> l.forEach(PostgresChanges::runSafely));
                 PGConnection pg = c.unwrap(PGConnection.class);
+                long lastCheck = System.nanoTime();
                 while (running) {
                     if (subscriptionsChanged) {
                         subscribe(c);
@@ -50,8 +51,15 @@ final class PostgresChanges implements AutoCloseable {
                     PGNotification[] arrived = pg.getNotifications(500);
                     if (arrived != null) {
                         for (PGNotification n : arrived) {
-                            listeners.getOrDefault(n.getName(), List.of()).forEach(Runnable::run);
+                            listeners.getOrDefault(n.getName(), List.of()).forEach(PostgresChanges::runSafely);
                         }
+                    }
+                    if (System.nanoTime() - lastCheck > 15_000_000_000L) {
+                        // A silently dead TCP connection delivers no notifications and no error: ask.
+                        try (Statement st = c.createStatement()) {
+                            st.execute("SELECT 1");
+                        }
+                        lastCheck = System.nanoTime();
                     }
                 }
             } catch (SQLException e) {
@@ -64,6 +72,14 @@ final class PostgresChanges implements AutoCloseable {
                     }
                 }
             }
+        }
+    }
+
+    private static void runSafely(Runnable listener) {
+        try {
+            listener.run();
+        } catch (RuntimeException e) { // one listener's failure must not end the listening
+            log.warn("a change listener failed: {}", e.toString());
         }
     }
 

@@ -22,7 +22,13 @@ record PostgresUrl(String jdbcUrl, String user, String password) {
             throw new IllegalArgumentException("HOOKLINE_DATABASE_URL must be postgresql://user:pass@host:port/db or a"
                     + " jdbc:postgresql: URL");
         }
-        URI uri = URI.create(url);
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (java.net.URISyntaxException e) { // its message would quote the URL, password and all
+            throw new IllegalArgumentException("HOOKLINE_DATABASE_URL is not a valid URL (are special characters in the"
+                    + " password percent-encoded?)");
+        }
         String user = null;
         String password = null;
         if (uri.getRawUserInfo() != null) {
@@ -45,11 +51,13 @@ record PostgresUrl(String jdbcUrl, String user, String password) {
         }
         props.setProperty("connectTimeout", "5");
         props.setProperty("socketTimeout", "60");
+        props.setProperty("tcpKeepAlive", "true");
         return DriverManager.getConnection(jdbcUrl, props);
     }
 
     @Override
     public String toString() {
-        return "PostgresUrl[" + jdbcUrl + ", user=" + user + ", password hidden]";
+        int query = jdbcUrl.indexOf('?');
+        return "PostgresUrl[" + (query < 0 ? jdbcUrl : jdbcUrl.substring(0, query) + "?…") + ", user=" + user + ", password hidden]";
     }
 }

@@ -135,6 +135,7 @@ class ApiContractTest {
             "/v1/apps/APP/messages | {\"event\":\"a.b\",\"data\":\"text\"} | data",
             "/v1/apps/APP/messages | {\"event\":\"a b\",\"data\":{}} | event",
             "/v1/apps/APP/messages | {\"event\":\"a.b\",\"data\":{},\"channels\":[1]} | channels[0]",
+            "/v1/apps/APP/messages | {\"event\":\"a.b\",\"data\":{},\"id\":\"a\\u0000b\"} | id",
     })
     void answers422NamingTheFieldAndWritesNothing(String path, String body, String field) {
         String resolved = path.trim().replace("APP", app);

@@ -316,6 +316,19 @@ class OutboundDeliveryTest {
         assertThat(test.text("/error/message")).contains("disabled");
     }
 
+    @Test
+    void aResponseBodyWithANulCharacterIsStillRecorded() {
+        Receiver receiver = receiver().withResponseBody("ok\u0000done");
+        String app = server.createApp("Acme");
+        server.createEndpoint(app, "{\"url\":\"" + receiver.url() + "\"}");
+        String msg = server.send(app, "order.created", "{}");
+
+        Await.until("the delivered state", WAIT, () -> "delivered".equals(server.deliveryStatus(app, msg)));
+        assertThat(server.get("/v1/apps/" + app + "/messages/" + msg + "/attempts").text("/data/0/response_body"))
+                .isEqualTo("ok\uFFFDdone");
+        assertThat(receiver.count()).isEqualTo(1);
+    }
+
     private List<String> targets(String app, String msg) {
         List<String> out = new ArrayList<>();
         server.get("/v1/apps/" + app + "/messages/" + msg).json("/deliveries").forEach(d -> out.add(d.get("endpoint_id").asText()));

@@ -37,6 +37,7 @@ public final class Receiver implements AutoCloseable {
     private final AtomicInteger count = new AtomicInteger();
     private volatile IntUnaryOperator statusForRequest = n -> 200;
     private volatile long delayMillis;
+    private volatile String responseBody;
     private final Map<String, String> responseHeaders = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicInteger concurrent = new AtomicInteger();
     private final AtomicInteger maxConcurrent = new AtomicInteger();
@@ -70,7 +71,7 @@ public final class Receiver implements AutoCloseable {
                 }
             }
             int status = statusForRequest.applyAsInt(count.incrementAndGet());
-            byte[] reply = ("status " + status).getBytes(StandardCharsets.UTF_8);
+            byte[] reply = (responseBody != null ? responseBody : "status " + status).getBytes(StandardCharsets.UTF_8);
             responseHeaders.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             concurrent.decrementAndGet();
             sameId.decrementAndGet();
@@ -93,6 +94,12 @@ public final class Receiver implements AutoCloseable {
     /** Holds every response back this long, like an endpoint that is slow to answer. */
     public Receiver delaying(java.time.Duration delay) {
         delayMillis = delay.toMillis();
+        return this;
+    }
+
+    /** Answers with this body instead of "status N". */
+    public Receiver withResponseBody(String body) {
+        responseBody = body;
         return this;
     }
 
