@@ -68,7 +68,7 @@ final class WebhookSender {
                 int status = response.status().code();
                 Long retryAfter = status == 429 || status == 503
                         ? retryAfterSeconds(response.headers().first(HeaderNames.RETRY_AFTER).orElse(null)) : null;
-                String body = readCapped(response.inputStream());
+                String body = readCapped(response.inputStream(), start + request.timeoutMs() * 1_000_000L);
                 return new SendResult(status, body, elapsedMillis(start), null, retryAfter);
             }
         } catch (RuntimeException e) {
@@ -93,9 +93,22 @@ final class WebhookSender {
         }
     }
 
-    private static String readCapped(InputStream in) {
+    /**
+     * At most {@link #MAX_RESPONSE_BYTES} of the body, and only until {@code deadlineNanos}: the
+     * status has already decided the outcome, so a body that trickles in is simply cut short.
+     */
+    private static String readCapped(InputStream in, long deadlineNanos) {
         try (in) {
-            byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES);
+            byte[] buffer = new byte[MAX_RESPONSE_BYTES];
+            int length = 0;
+            while (length < buffer.length && System.nanoTime() < deadlineNanos) {
+                int n = in.read(buffer, length, buffer.length - length);
+                if (n < 0) {
+                    break;
+                }
+                length += n;
+            }
+            byte[] bytes = java.util.Arrays.copyOf(buffer, length);
             // Stored as text: a NUL (which PostgreSQL text refuses) must not make the attempt unrecordable.
             return new String(bytes, StandardCharsets.UTF_8).replace('\u0000', '\uFFFD');
         } catch (IOException | RuntimeException e) {

@@ -269,4 +269,63 @@ class DeliveryUnderStressTest {
         assertThat(server.get("/v1/apps/" + app + "/messages/" + msg + "/attempts").text("/data/0/error")).contains("forbidden");
         assertThat(internal.count()).isZero();
     }
+
+    /** A loopback server that answers with {@code head}, then one {@code filler} byte every 300 ms, forever. */
+    private static java.net.ServerSocket trickling(String head, char filler) throws java.io.IOException {
+        java.net.ServerSocket trickle = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            while (!trickle.isClosed()) {
+                try {
+                    java.net.Socket socket = trickle.accept();
+                    Thread.ofVirtual().start(() -> {
+                        try (socket) {
+                            socket.getInputStream().read(new byte[8192]);
+                            var out = socket.getOutputStream();
+                            out.write(head.getBytes());
+                            while (true) {
+                                out.write(filler);
+                                out.flush();
+                                Thread.sleep(300); // the trickle itself, not synchronisation
+                            }
+                        } catch (java.io.IOException | InterruptedException closed) {
+                            // Hookline hung up: the point of the tests
+                        }
+                    });
+                } catch (java.io.IOException closed) {
+                    return;
+                }
+            }
+        });
+        return trickle;
+    }
+
+    @Test
+    void aStatusLineThatTricklesInIsCutOffAtTheDeadline() throws Exception {
+        // no single read waits long enough to time out, so only a deadline on the whole request ends it
+        try (java.net.ServerSocket trickle = trickling("HTTP/1.1 2", '0')) {
+            String app = server.createApp("Acme");
+            server.createEndpoint(app, "{\"url\":\"http://127.0.0.1:" + trickle.getLocalPort() + "/\",\"timeout_ms\":1000,"
+                    + "\"retry\":{\"schedule\":[]}}");
+            String msg = server.send(app, "a.b", "{}");
+
+            Await.until("the attempt to be cut off", WAIT, () -> "failed".equals(server.deliveryStatus(app, msg)));
+            JsonNode attempt = server.get("/v1/apps/" + app + "/messages/" + msg + "/attempts").json("/data/0");
+            assertThat(attempt.get("attempt").asInt()).isEqualTo(1);
+            assertThat(attempt.get("status_code").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void aSuccessWhoseBodyTricklesInCountsOnceTheDeadlinePasses() throws Exception {
+        try (java.net.ServerSocket trickle = trickling("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n", 'x')) {
+            String app = server.createApp("Acme");
+            server.createEndpoint(app, "{\"url\":\"http://127.0.0.1:" + trickle.getLocalPort() + "/\",\"timeout_ms\":1000}");
+            String msg = server.send(app, "a.b", "{}");
+
+            Await.until("the delivery", WAIT, () -> "delivered".equals(server.deliveryStatus(app, msg)));
+            JsonNode attempt = server.get("/v1/apps/" + app + "/messages/" + msg + "/attempts").json("/data/0");
+            assertThat(attempt.get("status_code").asInt()).isEqualTo(200);
+            assertThat(attempt.get("response_body").asText()).matches("x+"); // what arrived before the deadline
+        }
+    }
 }
