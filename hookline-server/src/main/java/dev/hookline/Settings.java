@@ -84,6 +84,12 @@ public record Settings(
         return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, value, retention, writeQueueCapacity, maxInFlight);
     }
 
+    /** At most this many requests to endpoints in flight (0 pauses delivery: benchmarks use it to build a backlog). */
+    public Settings withMaxInFlight(int value) {
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly,
+                autoDisableAfter, retention, writeQueueCapacity, value);
+    }
+
     public Settings withMasterKey(String value) {
         return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, value, allowPrivateTargets, httpsOnly,
                 autoDisableAfter, retention, writeQueueCapacity, maxInFlight);
