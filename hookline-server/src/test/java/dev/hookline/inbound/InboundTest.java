@@ -43,14 +43,14 @@ class InboundTest {
     private static final String PAYLOAD = "{\"event\":\"order_created\",\"data\":{\"orderId\":\"ORD-12345\",\"customer\":\"john@example.com\",\"total\":99.99}}";
 
     private final TestServer server;
-
-    InboundTest(Backend backend) {
-        this.server = new TestServer(backend);
-    }
     private final Receiver receiver = new Receiver();
 
     @TempDir
     Path work;
+
+    InboundTest(Backend backend) {
+        this.server = new TestServer(backend);
+    }
 
     @AfterEach
     void tearDown() {

@@ -21,11 +21,11 @@ class RetentionTest {
 
     private final ShiftableClock clock = new ShiftableClock();
     private final TestServer server;
+    private final Receiver receiver = new Receiver();
 
     RetentionTest(Backend backend) {
         this.server = new TestServer(backend, clock);
     }
-    private final Receiver receiver = new Receiver();
 
     @AfterEach
     void tearDown() {

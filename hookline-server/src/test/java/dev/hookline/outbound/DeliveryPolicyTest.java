@@ -24,11 +24,11 @@ class DeliveryPolicyTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private final TestServer server;
+    private final Receiver receiver = new Receiver();
 
     DeliveryPolicyTest(Backend backend) {
         this.server = new TestServer(backend);
     }
-    private final Receiver receiver = new Receiver();
 
     @AfterEach
     void tearDown() {

@@ -35,11 +35,11 @@ class OutboundDeliveryTest {
 
     private final ShiftableClock clock = new ShiftableClock();
     private final TestServer server;
+    private final Receivers receivers = new Receivers();
 
     OutboundDeliveryTest(Backend backend) {
         this.server = new TestServer(backend, clock);
     }
-    private final Receivers receivers = new Receivers();
 
     @AfterEach
     void tearDown() {

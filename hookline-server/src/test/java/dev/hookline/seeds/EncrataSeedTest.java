@@ -29,14 +29,14 @@ class EncrataSeedTest {
             "apikey.revoked", "credits.low", "credits.exhausted");
 
     private final TestServer server;
-
-    EncrataSeedTest(Backend backend) {
-        this.server = new TestServer(backend);
-    }
     private final Receiver receiver = new Receiver();
 
     @TempDir
     Path work;
+
+    EncrataSeedTest(Backend backend) {
+        this.server = new TestServer(backend);
+    }
 
     @AfterEach
     void tearDown() {

@@ -34,11 +34,11 @@ class LettermintSeedTest {
     private static final List<Long> SEED_SCHEDULE = List.of(60L, 120L, 300L, 600L, 600L, 900L, 1800L, 3600L, 7200L, 14400L, 21600L);
 
     private final TestServer server;
+    private final Receivers receivers = new Receivers();
 
     LettermintSeedTest(Backend backend) {
         this.server = new TestServer(backend);
     }
-    private final Receivers receivers = new Receivers();
 
     @BeforeEach
     void app() {

@@ -36,15 +36,15 @@ class PosternSeedTest {
             "from":"no-reply@acme.test","subject":"Verify your email","received_at":"2026-06-12T18:05:42Z"}}""";
 
     private final TestServer server;
-
-    PosternSeedTest(Backend backend) {
-        this.server = new TestServer(backend);
-    }
     private final Receiver inbox7 = new Receiver();
     private final Receiver everything = new Receiver();
 
     @TempDir
     Path work;
+
+    PosternSeedTest(Backend backend) {
+        this.server = new TestServer(backend);
+    }
 
     @AfterEach
     void tearDown() {
