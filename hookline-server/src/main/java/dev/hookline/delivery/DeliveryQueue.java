@@ -80,15 +80,12 @@ public final class DeliveryQueue {
                 rs -> Sql.nullableLong(rs, "due")).orElse(null));
     }
 
-    /** What recording an attempt did besides the attempt itself. */
-    record Recorded(boolean leaseHeld, boolean endpointDisabled) {}
-
     /**
      * Records one attempt, moves its delivery on and updates the endpoint's health, all in one
      * transaction, if the lease is still ours. When the lease was lost (the row was re-claimed after
-     * it expired) nothing is recorded.
+     * it expired) nothing is recorded and the answer is false.
      */
-    Recorded record(DeliveryClaim claim, Endpoint endpoint, SendResult result, AttemptOutcome outcome, long now) {
+    boolean record(DeliveryClaim claim, Endpoint endpoint, SendResult result, AttemptOutcome outcome, long now) {
         String status;
         Long next;
         switch (outcome) {
@@ -98,12 +95,12 @@ public final class DeliveryQueue {
             case AttemptOutcome.Gone g -> { status = DeliveryState.FAILED; next = null; }
         }
         boolean[] woke = {false};
-        Recorded recorded = db.write(c -> {
+        boolean recorded = db.write(c -> {
             int updated = Sql.update(c, "UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, lease_owner = NULL,"
                             + " updated_at = ? WHERE id = ? AND lease_owner = ? AND attempts = ?",
                     status, claim.attemptNumber(), next, now, claim.deliveryId(), claim.leaseToken(), claim.attemptsMade());
             if (updated == 0) {
-                return new Recorded(false, false);
+                return false;
             }
             Sql.update(c, "INSERT INTO attempts (id, delivery_id, message_id, endpoint_id, app_id, attempt, succeeded,"
                             + " status_code, response_body, duration_ms, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -131,7 +128,7 @@ public final class DeliveryQueue {
                         ? OperationalEvents.ATTEMPT_FAILING : OperationalEvents.ATTEMPT_EXHAUSTED;
                 woke[0] |= operational.emit(c, endpoint, type, data, now);
             }
-            return new Recorded(true, disabledBecause != null);
+            return true;
         });
         if (woke[0]) {
             operational.wake();

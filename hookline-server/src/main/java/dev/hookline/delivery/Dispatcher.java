@@ -218,7 +218,7 @@ public final class Dispatcher {
         long now = clock.millis();
         AttemptOutcome outcome = RetryScheduler.decide(result, target.endpoint().policy().retry(), claim.attemptNumber(), now);
         try {
-            if (!queue.record(claim, target.endpoint(), result, outcome, now).leaseHeld()) {
+            if (!queue.record(claim, target.endpoint(), result, outcome, now)) {
                 log.warn("delivery {} was re-claimed while attempt {} was under way; its result is dropped",
                         claim.deliveryId(), claim.attemptNumber());
             }
