@@ -75,6 +75,7 @@ public final class Hookline implements AutoCloseable {
 
             SourceStore sources = new SourceStore(database, clock, cipher, app -> apps.get(app).id());
             InboundEventStore inboundEvents = new InboundEventStore(database);
+            metrics.gauge("hookline_inbound_long_polls_waiting", "event-log long-polls waiting for an event", inboundEvents::waitingPolls);
             InboundReceiver receiver = new InboundReceiver(database, clock, sources, inboundEvents, messages);
 
             server = new ApiServer(settings.host(), settings.port(), settings.publicUrl(), database, clock, settings.apiKey(),

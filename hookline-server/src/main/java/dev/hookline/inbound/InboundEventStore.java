@@ -25,15 +25,29 @@ public final class InboundEventStore {
     static final String COLUMNS = "id, source_id, dedupe_key, content_type, headers, body, verification, message_id, received_at";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, List<String>>> HEADERS = new TypeReference<>() {};
-    /** How often a long-poll looks again even without a wake-up (another node may have written). */
+    /**
+     * How often a long-poll on PostgreSQL looks again even without a wake-up: a NOTIFY from another
+     * node can be lost while the listener reconnects. On SQLite this process is the only writer, so
+     * every commit rings {@link #signal} and a poll sleeps until then or its deadline.
+     */
     private static final long RECHECK_MILLIS = 1_000;
 
     private final Database db;
+    private final long recheckMillis;
     private final Object newEvents = new Object();
     private long committed; // guarded by newEvents: bumped after each commit that added events
+    private int waiting; // guarded by newEvents: long-polls asleep right now
 
     public InboundEventStore(Database db) {
         this.db = db;
+        this.recheckMillis = db.dialect() == dev.hookline.store.Dialect.SQLITE ? Long.MAX_VALUE : RECHECK_MILLIS;
+    }
+
+    /** How many long-polls are waiting for an event right now. */
+    public int waitingPolls() {
+        synchronized (newEvents) {
+            return waiting;
+        }
     }
 
     /** Stores the event; false when its de-duplication key was already taken (by this or another node). */
@@ -91,7 +105,12 @@ public final class InboundEventStore {
             synchronized (newEvents) {
                 try {
                     if (committed == seen) { // nothing committed since the query: sleep until something is
-                        newEvents.wait(Math.min(left, RECHECK_MILLIS));
+                        waiting++;
+                        try {
+                            newEvents.wait(Math.min(left, recheckMillis));
+                        } finally {
+                            waiting--;
+                        }
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

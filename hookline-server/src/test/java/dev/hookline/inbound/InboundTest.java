@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.standardwebhooks.Webhook;
 import dev.hookline.testing.Await;
 import dev.hookline.testing.Receiver;
+import dev.hookline.testing.ShiftableClock;
 import dev.hookline.testing.TestServer;
 import java.io.IOException;
 import java.net.URI;
@@ -42,6 +43,7 @@ class InboundTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String PAYLOAD = "{\"event\":\"order_created\",\"data\":{\"orderId\":\"ORD-12345\",\"customer\":\"john@example.com\",\"total\":99.99}}";
 
+    private final ShiftableClock clock = new ShiftableClock();
     private final TestServer server;
     private final Receiver receiver = new Receiver();
 
@@ -49,7 +51,7 @@ class InboundTest {
     Path work;
 
     InboundTest(Backend backend) {
-        this.server = new TestServer(backend);
+        this.server = new TestServer(backend, clock);
     }
 
     @AfterEach
@@ -302,7 +304,9 @@ class InboundTest {
 
         CompletableFuture<TestServer.Response> poll = CompletableFuture.supplyAsync(
                 () -> server.get("/v1/sources/" + id + "/events?wait=30&after=" + cursor));
-        Await.until("the poll to be waiting", WAIT, () -> !poll.isDone());
+        // The poll has queried, found nothing and is asleep on the server: only a wake-up can answer it
+        // with the next event before its 30 s are over (on SQLite nothing else makes it look again).
+        Await.until("the poll to be waiting on the server", WAIT, () -> longPollsWaiting() == 1);
         Posted second = post(source.text("/url"), "{\"n\":2}", headers());
 
         TestServer.Response answered = poll.get(40, TimeUnit.SECONDS);
@@ -310,6 +314,14 @@ class InboundTest {
         assertThat(answered.text("/data/0/id")).isEqualTo(second.body().get("id").asText());
         assertThat(answered.json("/data/0/body/n").asInt()).isEqualTo(2);
         assertThat(answered.text("/next")).isEqualTo(second.body().get("id").asText());
+        assertThat(longPollsWaiting()).isZero();
+    }
+
+    private int longPollsWaiting() {
+        String metrics = HTTP.sendAsync(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).join().body();
+        return metrics.lines().filter(l -> l.startsWith("hookline_inbound_long_polls_waiting "))
+                .mapToInt(l -> (int) Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
     }
 
     @Test
@@ -342,6 +354,10 @@ class InboundTest {
         assertThat(post(source.text("/url"), PAYLOAD, headers("X-Signature", flowybleSignature(old, PAYLOAD))).status()).isEqualTo(200);
         assertThat(post(source.text("/url"), PAYLOAD, headers("X-Signature", flowybleSignature(fresh, PAYLOAD))).status()).isEqualTo(200);
         assertThat(server.get("/v1/sources/" + source.text("/id")).raw().body()).doesNotContain(fresh).doesNotContain(old);
+        // after the grace period only the new secret verifies
+        clock.advance(SourceStore.ROTATION_GRACE.plusMinutes(1));
+        assertThat(post(source.text("/url"), PAYLOAD, headers("X-Signature", flowybleSignature(old, PAYLOAD))).status()).isEqualTo(401);
+        assertThat(post(source.text("/url"), PAYLOAD, headers("X-Signature", flowybleSignature(fresh, PAYLOAD))).status()).isEqualTo(200);
         assertThat(server.delete("/v1/sources/" + source.text("/id")).status()).isEqualTo(204);
         assertThat(post(source.text("/url"), PAYLOAD, headers()).status()).isEqualTo(404);
     }

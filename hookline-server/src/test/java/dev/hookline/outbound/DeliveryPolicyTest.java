@@ -8,10 +8,12 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.standardwebhooks.Webhook;
+import dev.hookline.core.Times;
 import dev.hookline.signature.StandardWebhook;
 import dev.hookline.signature.WebhookVerificationException;
 import dev.hookline.testing.Await;
 import dev.hookline.testing.Receiver;
+import dev.hookline.testing.ShiftableClock;
 import dev.hookline.testing.TestServer;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -23,11 +25,12 @@ import org.junit.jupiter.api.Test;
 class DeliveryPolicyTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
+    private final ShiftableClock clock = new ShiftableClock();
     private final TestServer server;
     private final Receiver receiver = new Receiver();
 
     DeliveryPolicyTest(Backend backend) {
-        this.server = new TestServer(backend);
+        this.server = new TestServer(backend, clock);
     }
 
     @AfterEach
@@ -74,17 +77,36 @@ class DeliveryPolicyTest {
     }
 
     @Test
-    void anExponentialPolicyRetriesUntilItsMaximumAttempts() {
+    void anExponentialPolicyGrowsByItsFactorUpToItsMaximumDelayForItsMaximumAttempts() {
         receiver.alwaysAnswering(500);
         String app = server.createApp("Acme");
         var ep = server.createEndpoint(app, "{\"url\":\"" + receiver.url() + "\","
-                + "\"retry\":{\"exponential\":{\"initial\":1,\"factor\":1.5,\"max_delay\":2,\"max_attempts\":3}}}");
-        assertThat(ep.json("/retry/exponential/max_attempts").asInt()).isEqualTo(3);
+                + "\"retry\":{\"exponential\":{\"initial\":60,\"factor\":3,\"max_delay\":100,\"max_attempts\":4}}}");
+        assertThat(ep.json("/retry/exponential/max_attempts").asInt()).isEqualTo(4);
 
         String msg = server.send(app, "order.created", "{}");
 
+        // 60 s, then 60 × 3 = 180 capped at 100, then 540 capped at 100: each ±10 % jitter. A policy
+        // ignoring the factor would wait 60 s again; one ignoring the cap, 180 s.
+        long[] expectedDelays = {60, 100, 100};
+        for (int i = 0; i < expectedDelays.length; i++) {
+            int attempt = i + 1;
+            Await.until("attempt " + attempt, WAIT, () -> attempts(app, msg).size() == attempt);
+            long failedAt = Times.parseMillis(attempts(app, msg).get(i).get("created_at").asText());
+            long dueAt = Times.parseMillis(server.get("/v1/apps/" + app + "/messages/" + msg).text("/deliveries/0/next_attempt_at"));
+            assertThat(dueAt - failedAt).as("the delay after attempt %d", attempt)
+                    .isBetween(Math.round(expectedDelays[i] * 900.0), Math.round(expectedDelays[i] * 1100.0));
+            clock.advance(Duration.ofMillis(dueAt - clock.millis() + 1_000));
+        }
+
         Await.until("the policy to run out", WAIT, () -> "failed".equals(server.deliveryStatus(app, msg)));
-        assertThat(receiver.count()).isEqualTo(3);
+        assertThat(receiver.count()).isEqualTo(4);
+    }
+
+    private java.util.List<com.fasterxml.jackson.databind.JsonNode> attempts(String app, String msg) {
+        var list = new java.util.ArrayList<com.fasterxml.jackson.databind.JsonNode>();
+        server.get("/v1/apps/" + app + "/messages/" + msg + "/attempts").body().get("data").forEach(list::add);
+        return list;
     }
 
     @Test

@@ -228,12 +228,26 @@ class OutboundDeliveryTest {
     }
 
     @Test
-    void aRotatedSecretCannotBeReadBackAndOldSignaturesFailAfterwards() {
+    void neitherTheSecretNorOneRotatedInCanBeReadBack() {
         String app = server.createApp("Acme");
         var created = server.createEndpoint(app, "{\"url\":\"https://example.com/hook\"}");
-        var shown = server.get("/v1/apps/" + app + "/endpoints/" + created.text("/id"));
+        String ep = created.text("/id");
+        String first = created.text("/secret");
+
+        String second = server.post("/v1/apps/" + app + "/endpoints/" + ep + "/secret/rotate", null).text("/secret");
+        String third = server.post("/v1/apps/" + app + "/endpoints/" + ep + "/secret/rotate", "{\"secret\":\"whsec_"
+                + java.util.Base64.getEncoder().encodeToString("a secret of my own, 32 bytes lon".getBytes()) + "\"}").text("/secret");
+
+        assertThat(second).startsWith("whsec_").isNotEqualTo(first);
+        assertThat(third).isNotEqualTo(second);
+        var shown = server.get("/v1/apps/" + app + "/endpoints/" + ep);
+        var listed = server.get("/v1/apps/" + app + "/endpoints");
         assertThat(shown.body().has("secret")).isFalse();
-        assertThat(shown.raw().body()).doesNotContain(created.text("/secret"));
+        for (String secret : java.util.List.of(first, second, third)) {
+            String key = secret.substring("whsec_".length());
+            assertThat(shown.raw().body()).doesNotContain(key);
+            assertThat(listed.raw().body()).doesNotContain(key);
+        }
     }
 
     @Test

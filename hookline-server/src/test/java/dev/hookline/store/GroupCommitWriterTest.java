@@ -65,6 +65,70 @@ class GroupCommitWriterTest {
     }
 
     @Test
+    void callersThatQueueWhileABatchCommitsShareTheNextTransaction() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
+        String jdbc = url == null ? "jdbc:sqlite:" + dir.resolve("hookline.db") : url;
+        GroupCommitWriter.ConnectionSource counting = () -> countingCommits(DriverManager.getConnection(jdbc), commits);
+        int callers = 250;
+        try (GroupCommitWriter writer = new GroupCommitWriter(counting, db.dialect().beginWrite(), 10_000, 100, 30_000)) {
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch othersQueued = new CountDownLatch(1);
+            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                // The first unit holds the writer until every other caller is waiting in its queue.
+                pool.execute(() -> writer.execute(c -> {
+                    holding.countDown();
+                    try {
+                        othersQueued.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return Sql.update(c, "INSERT INTO meta (name, value) VALUES ('first', 'v')");
+                }));
+                assertThat(holding.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                for (int i = 0; i < callers; i++) {
+                    String name = "q" + i;
+                    pool.execute(() -> writer.execute(c -> Sql.update(c, "INSERT INTO meta (name, value) VALUES (?, 'v')", name)));
+                }
+                dev.hookline.testing.Await.until("every other caller to queue", java.time.Duration.ofSeconds(10),
+                        () -> writer.queued() == callers);
+                othersQueued.countDown();
+            }
+        }
+        // one transaction for the first unit, then the 250 waiting in batches of at most 100: 3 more
+        assertThat(commits.get()).isEqualTo(1 + 3);
+        java.util.Optional<Integer> rows = db.read(c -> Sql.one(c, "SELECT COUNT(*) FROM meta WHERE name = 'first' OR name LIKE 'q%'",
+                rs -> rs.getInt(1)));
+        assertThat(rows).hasValue(callers + 1);
+    }
+
+    /** The connection, counting every COMMIT the writer issues on it. */
+    private static java.sql.Connection countingCommits(java.sql.Connection real, java.util.concurrent.atomic.AtomicInteger commits) {
+        return (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(GroupCommitWriterTest.class.getClassLoader(),
+                new Class<?>[] {java.sql.Connection.class}, (proxy, method, args) -> {
+                    Object result = invoke(real, method, args);
+                    if (method.getName().equals("createStatement")) {
+                        java.sql.Statement st = (java.sql.Statement) result;
+                        return java.lang.reflect.Proxy.newProxyInstance(GroupCommitWriterTest.class.getClassLoader(),
+                                new Class<?>[] {java.sql.Statement.class}, (p2, m2, a2) -> {
+                                    if (m2.getName().equals("execute") && a2 != null && "COMMIT".equals(a2[0])) {
+                                        commits.incrementAndGet();
+                                    }
+                                    return invoke(st, m2, a2);
+                                });
+                    }
+                    return result;
+                });
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Test
     void oneFailingUnitIsRolledBackAloneWhileItsBatchCommits() throws Exception {
         CountDownLatch go = new CountDownLatch(1);
         List<Throwable> failures = new ArrayList<>();

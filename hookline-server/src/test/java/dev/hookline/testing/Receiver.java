@@ -37,6 +37,7 @@ public final class Receiver implements AutoCloseable {
     private final AtomicInteger count = new AtomicInteger();
     private volatile IntUnaryOperator statusForRequest = n -> 200;
     private volatile long delayMillis;
+    private volatile java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(0);
     private volatile String responseBody;
     private final Map<String, String> responseHeaders = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicInteger concurrent = new AtomicInteger();
@@ -63,12 +64,13 @@ public final class Receiver implements AutoCloseable {
             String id = exchange.getRequestHeaders().getFirst("webhook-id");
             AtomicInteger sameId = id == null ? new AtomicInteger() : inFlightById.computeIfAbsent(id, k -> new AtomicInteger());
             maxConcurrentForOneId.accumulateAndGet(sameId.incrementAndGet(), Math::max);
-            if (delayMillis > 0) {
-                try {
+            try {
+                hold.await(); // an endpoint that does not answer until the test says so
+                if (delayMillis > 0) {
                     Thread.sleep(delayMillis); // a slow endpoint, on purpose
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             int status = statusForRequest.applyAsInt(count.incrementAndGet());
             byte[] reply = (responseBody != null ? responseBody : "status " + status).getBytes(StandardCharsets.UTF_8);
@@ -95,6 +97,17 @@ public final class Receiver implements AutoCloseable {
     public Receiver delaying(java.time.Duration delay) {
         delayMillis = delay.toMillis();
         return this;
+    }
+
+    /** Holds every request unanswered until {@link #release()} (or {@link #close()}). */
+    public Receiver holding() {
+        hold = new java.util.concurrent.CountDownLatch(1);
+        return this;
+    }
+
+    /** Lets held requests, and every later one, be answered. */
+    public void release() {
+        hold.countDown();
     }
 
     /** Answers with this body instead of "status N". */
@@ -144,6 +157,7 @@ public final class Receiver implements AutoCloseable {
 
     @Override
     public void close() {
+        release();
         server.stop(0);
     }
 }
