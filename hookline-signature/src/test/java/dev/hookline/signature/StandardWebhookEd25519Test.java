@@ -41,6 +41,13 @@ class StandardWebhookEd25519Test {
     }
 
     @Test
+    void aKeyPairPrintsItsPublicKeyAndNeverItsSecretKey() {
+        Ed25519KeyPair pair = WebhookSecret.generateEd25519();
+
+        assertThat(pair.toString()).contains(pair.publicKey()).doesNotContain(pair.secretKey().substring("whsk_".length()));
+    }
+
+    @Test
     void verifiesWithTheSecretKeyToo() {
         String header = StandardWebhook.sign(SECRET_KEY, MESSAGE_ID, TIMESTAMP, BODY);
 

@@ -103,6 +103,36 @@ class TimestampedSignatureTest {
     }
 
     @Test
+    void saysHowFarInTheFutureATimestampIs() {
+        String header = TimestampedSignature.sign(SECRET, T + 301, BODY);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> VERIFIER.verify(header, BODY))
+                .hasMessageContaining("the timestamp is 301 s in the future");
+    }
+
+    @Test
+    void readsNowFromTheClockItIsGiven() {
+        String header = TimestampedSignature.sign(SECRET, T, BODY);
+        TimestampedSignature anHourLater = new TimestampedSignature(SECRET).withClock(clockAt(T + 3600));
+
+        assertRejected(() -> anHourLater.verify(header, BODY), Reason.TIMESTAMP_TOO_OLD);
+    }
+
+    @Test
+    void takesEighteenDigitsAsATimestampAndNotNineteen() {
+        String eighteen = TimestampedSignature.sign(SECRET, 100_000_000_000_000_000L, BODY);
+        assertRejected(() -> VERIFIER.verify(eighteen, BODY), Reason.TIMESTAMP_IN_FUTURE);
+        assertRejected(() -> VERIFIER.verify("t=1000000000000000000,v1=ab", BODY), Reason.MALFORMED_HEADER);
+    }
+
+    @Test
+    void rejectsAPairWithAnEmptyNameEvenBesideAValidSignature() {
+        String header = "=1," + TimestampedSignature.sign(SECRET, T, BODY);
+
+        assertRejected(() -> VERIFIER.verify(header, BODY), Reason.MALFORMED_HEADER);
+    }
+
+    @Test
     void honoursAConfiguredTolerance() {
         String header = TimestampedSignature.sign(SECRET, T - 3600, BODY);
 
