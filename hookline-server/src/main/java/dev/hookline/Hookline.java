@@ -63,7 +63,7 @@ public final class Hookline implements AutoCloseable {
             EndpointStore endpoints = new EndpointStore(database, clock, cipher, new EndpointUrlRules(settings.httpsOnly(), guard));
             EventTypeStore eventTypes = new EventTypeStore(database, clock);
             WakeUp newWork = new WakeUp(); // rung by the message store after each commit that creates deliveries
-            MessageStore messages = new MessageStore(database, clock, endpoints, newWork);
+            MessageStore messages = new MessageStore(database, clock, endpoints, newWork, DeliveryQueue::enqueue);
             OperationalEvents operational = new OperationalEvents(messages, clock);
             DeliveryQueue queue = new DeliveryQueue(database, new EndpointHealth(settings.autoDisableAfter()), operational);
             delivery = new Dispatcher(queue, messages, endpoints, guard, clock, settings.maxInFlight(),
@@ -90,6 +90,7 @@ public final class Hookline implements AutoCloseable {
                 // (On PostgreSQL other nodes hold live leases: a dead node's run out by themselves.)
                 queue.releaseAllLeases(clock.millis());
             }
+            queue.refreshAllHeads();
             database.onChange(MessageStore.DELIVERIES_CHANNEL, newWork::ring);
             database.onChange(InboundEventStore.CHANNEL, inboundEvents::signal);
             delivery.start();

@@ -43,10 +43,16 @@ final class EndpointRoutes {
     void register(Router r, String base) {
         String one = base + "/{ep}";
         r.route(Method.POST, base, this::create)
-                .route(Method.GET, base, call -> Reply.page(endpoints.list(appOf.apply(call), call.page()), EndpointRoutes::view))
+                .route(Method.GET, base, call -> Reply.page(endpoints.list(appOf.apply(call), call.page()), this::view))
                 .route(Method.GET, one, call -> Reply.ok(view(endpoints.get(appOf.apply(call), call.param("ep")))))
                 .route(Method.PATCH, one, call -> {
-                    Endpoint updated = endpoints.update(appOf.apply(call), call.param("ep"), call.fields(), operational::enabled);
+                    Endpoint updated = endpoints.update(appOf.apply(call), call.param("ep"), call.fields(), (c, before, after) -> {
+                        // enabled, fifo or a circuit reset change what the endpoint may be sent, and when
+                        DeliveryQueue.refreshHead(c, after.id(), 0);
+                        if (after.enabled() && !before.enabled()) {
+                            operational.enabled(c, after);
+                        }
+                    });
                     operational.wake();
                     return Reply.ok(view(updated));
                 })
@@ -126,7 +132,8 @@ final class EndpointRoutes {
         }
     }
 
-    static ObjectNode view(Endpoint ep) {
+    ObjectNode view(Endpoint ep) {
+        long now = clock.millis();
         ObjectNode out = Json.object();
         out.put("id", ep.id());
         out.put("app_id", ep.appId());
@@ -146,10 +153,9 @@ final class EndpointRoutes {
         carried.put("id", meta.id());
         ObjectNode health = out.putObject("health");
         var h = ep.health();
-        long now = System.currentTimeMillis();
-        health.put("circuit", h.circuitOpenUntil() != null && h.circuitOpenUntil() > now ? "open"
-                : h.consecutiveFailures() >= EndpointHealth.OPEN_AFTER_FAILURES ? "half_open" : "closed");
-        Json.putTime(health, "circuit_open_until", h.circuitOpenUntil() != null && h.circuitOpenUntil() > now ? h.circuitOpenUntil() : null);
+        EndpointHealth.Circuit circuit = EndpointHealth.circuit(h, now);
+        health.put("circuit", circuit.name().toLowerCase(java.util.Locale.ROOT));
+        Json.putTime(health, "circuit_open_until", circuit == EndpointHealth.Circuit.OPEN ? h.circuitOpenUntil() : null);
         health.put("consecutive_failures", h.consecutiveFailures());
         Json.putTime(health, "failing_since", h.failingSince());
         health.put("disabled_reason", h.disabledReason());

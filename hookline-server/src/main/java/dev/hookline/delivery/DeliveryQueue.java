@@ -1,27 +1,50 @@
 package dev.hookline.delivery;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.core.Ids;
 import dev.hookline.core.Page;
 import dev.hookline.core.PageRequest;
 import dev.hookline.outbound.DeliveryState;
-import dev.hookline.store.Database;
-import dev.hookline.store.Sql;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.outbound.Endpoint;
+import dev.hookline.outbound.Message;
 import dev.hookline.outbound.MessageStore;
 import dev.hookline.outbound.OperationalEvents;
+import dev.hookline.outbound.RetryPolicy;
+import dev.hookline.store.Database;
+import dev.hookline.store.GroupCommitWriter.Lane;
+import dev.hookline.store.Sql;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /**
- * The deliveries table used as a queue. Claiming leases due rows by pushing their
- * {@code next_attempt_at} past the request's timeout and stamping a lease token; recording an
- * attempt is accepted only while the row still carries that token. So a delivery is in flight on
- * at most one node at a time, and a node that dies leaves rows that simply fall due again.
+ * The deliveries table used as a queue, and the only code that writes it.
+ *
+ * <p>A delivery is {@code pending} (due at {@code next_attempt_at}), {@code delivered} or
+ * {@code failed}. A pending row may be leased: {@code lease_owner} names the claim and
+ * {@code leased_until} when the lease runs out. Recording an attempt is accepted only while the row
+ * still carries the claim's lease, so a delivery is in flight on at most one node at a time, and a
+ * node that dies leaves leases that {@link #claim} takes back once they run out.
+ *
+ * <p>Each endpoint's queue has a head, {@code endpoints.next_due_at}: when its next delivery may be
+ * claimed, or null when none may (nothing pending, disabled, a FIFO endpoint whose oldest delivery
+ * is in flight). While its circuit is open the head waits for the cool-down to end. The claim reads
+ * endpoints by head first and only then their due rows, so an endpoint that is down, disabled,
+ * saturated or FIFO-blocked costs nothing per claim whatever its backlog; and since a claimed
+ * endpoint's head moves to "now", endpoints with due work take turns (no backlog starves another).
+ *
+ * <p>Invariant: a head is never later than the endpoint's first claimable delivery (it may be
+ * earlier; a claim that then finds nothing sets it right). Every write below that makes a row
+ * claimable, or changes what the head depends on, refreshes or lowers the head in the same
+ * transaction.
  */
 public final class DeliveryQueue {
     /**
@@ -30,9 +53,8 @@ public final class DeliveryQueue {
      * before another node takes them over, so it is kept short.
      */
     static final long LEASE_MARGIN_MS = 10_000;
-
-    /** message.attempt.failing is sent when this many attempts of one delivery have failed. */
-    static final int FAILING_AFTER_ATTEMPTS = 3;
+    /** Expired leases taken back per claim at most. */
+    private static final int REAP_BATCH = 500;
 
     private final Database db;
     private final EndpointHealth health;
@@ -45,96 +67,167 @@ public final class DeliveryQueue {
     }
 
     /**
-     * Leases up to {@code limit} due deliveries, oldest due first, skipping: disabled endpoints,
-     * endpoints whose circuit is open, endpoints in {@code excluded} (saturated or rate-limited on
-     * this node), and every delivery of a FIFO endpoint but the one of its oldest pending message.
+     * Queues {@code message} for {@code endpoint}, due when the message was created, inside the
+     * caller's write ({@link MessageStore.Enqueue}). A delivery that already exists is left alone.
      */
-    List<DeliveryClaim> claim(java.time.Clock clock, int limit, String leaseToken, Collection<String> excluded) {
-        String skip = excluded.isEmpty() ? "" : " AND d.endpoint_id NOT IN (" + Sql.placeholders(excluded.size()) + ")";
-        String sql = "UPDATE deliveries SET lease_owner = ?,"
-                + " next_attempt_at = ? + " + LEASE_MARGIN_MS + " + (SELECT e.timeout_ms FROM endpoints e WHERE e.id = deliveries.endpoint_id)"
-                + " WHERE id IN (SELECT d.id FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id"
-                + "   WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND e.enabled = 1"
-                + "   AND (e.circuit_open_until IS NULL OR e.circuit_open_until <= ?)"
-                + "   AND (e.fifo = 0 OR d.message_id = (SELECT MIN(h.message_id) FROM deliveries h"
-                + "        WHERE h.endpoint_id = d.endpoint_id AND h.status = 'pending'))"
-                + skip
-                + "   ORDER BY d.next_attempt_at LIMIT ?" + db.dialect().lockDueRows() + ")"
-                + " RETURNING id, message_id, endpoint_id, app_id, attempts";
-        return db.write(c -> {
+    public static void enqueue(Connection c, Message message, Endpoint endpoint) throws SQLException {
+        int inserted = Sql.update(c, "INSERT INTO deliveries (id, message_id, endpoint_id, app_id, status, attempts, next_attempt_at,"
+                        + " created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (message_id, endpoint_id) DO NOTHING",
+                Ids.next("dlv"), message.id(), endpoint.id(), message.appId(), message.createdAt(), message.createdAt(), message.createdAt());
+        if (inserted == 0) {
+            return;
+        }
+        if (endpoint.policy().fifo()) {
+            refreshHead(c, endpoint.id(), 0); // the new row is the last in line: the head moves only if the queue was empty
+        } else {
+            lowerHead(c, endpoint.id(), message.createdAt());
+        }
+    }
+
+    /** A row the claim may lease. */
+    private record Candidate(String deliveryId, String messageId, String appId, int attempts) {}
+
+    /** An endpoint whose head is due. */
+    private record Ready(String id, boolean fifo, int timeoutMs) {}
+
+    /**
+     * Leases up to {@code limit} due deliveries, a fair share from each ready endpoint (at most
+     * {@code freeSlots} of it; FIFO endpoints only their oldest pending delivery), leaving out
+     * endpoints in {@code excludedEndpoints} and apps in {@code excludedApps} (at their limits on
+     * this node). Takes back expired leases first.
+     */
+    List<DeliveryClaim> claim(Clock clock, int limit, String leaseToken, Collection<String> excludedEndpoints,
+                              Collection<String> excludedApps, ToIntFunction<String> freeSlots) {
+        String skip = (excludedEndpoints.isEmpty() ? "" : " AND id NOT IN (" + Sql.placeholders(excludedEndpoints.size()) + ")")
+                + (excludedApps.isEmpty() ? "" : " AND app_id NOT IN (" + Sql.placeholders(excludedApps.size()) + ")");
+        String readySql = "SELECT id, fifo, timeout_ms FROM endpoints WHERE next_due_at <= ? AND enabled = 1"
+                + " AND (circuit_open_until IS NULL OR circuit_open_until <= ?)" + skip
+                + " ORDER BY next_due_at LIMIT ?" + db.dialect().lockRows();
+        return db.write(Lane.DELIVERIES, c -> {
             // "now" is read here, in the writer: a claim that waited in the write queue must not
             // compute leases that have already run out.
             long now = clock.millis();
-            List<Object> params = new ArrayList<>(List.of(leaseToken, now, now, now));
-            params.addAll(excluded);
+            reapExpiredLeases(c, now);
+            List<Object> params = new ArrayList<>(List.of(now, now));
+            params.addAll(excludedEndpoints);
+            params.addAll(excludedApps);
             params.add(limit);
-            return Sql.list(c, sql, rs -> new DeliveryClaim(rs.getString("id"), rs.getString("message_id"),
-                    rs.getString("endpoint_id"), rs.getString("app_id"), rs.getInt("attempts"), leaseToken), params.toArray());
+            List<Ready> ready = Sql.list(c, readySql, rs -> new Ready(rs.getString("id"), rs.getInt("fifo") == 1, rs.getInt("timeout_ms")),
+                    params.toArray());
+            List<DeliveryClaim> claimed = new ArrayList<>();
+            int share = Math.max(1, (limit + ready.size() - 1) / Math.max(1, ready.size()));
+            for (Ready endpoint : ready) {
+                int take = Math.min(Math.min(share, limit - claimed.size()), freeSlots.applyAsInt(endpoint.id()));
+                if (take <= 0) {
+                    continue;
+                }
+                List<Candidate> rows = endpoint.fifo()
+                        ? Sql.list(c, "SELECT id, message_id, app_id, attempts FROM deliveries WHERE endpoint_id = ? AND status = 'pending'"
+                                + " AND lease_owner IS NULL AND next_attempt_at <= ? AND message_id = (SELECT MIN(h.message_id) FROM deliveries h"
+                                + " WHERE h.endpoint_id = ? AND h.status = 'pending')" + db.dialect().lockRows(),
+                                DeliveryQueue::candidate, endpoint.id(), now, endpoint.id())
+                        : Sql.list(c, "SELECT id, message_id, app_id, attempts FROM deliveries WHERE endpoint_id = ? AND status = 'pending'"
+                                + " AND lease_owner IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?" + db.dialect().lockRows(),
+                                DeliveryQueue::candidate, endpoint.id(), now, take);
+                long leasedUntil = now + LEASE_MARGIN_MS + endpoint.timeoutMs();
+                for (Candidate row : rows) {
+                    Sql.update(c, "UPDATE deliveries SET lease_owner = ?, leased_until = ? WHERE id = ?", leaseToken, leasedUntil, row.deliveryId());
+                    claimed.add(new DeliveryClaim(row.deliveryId(), row.messageId(), endpoint.id(), row.appId(), row.attempts(), leaseToken));
+                }
+                // Served: to the back of the line, behind endpoints still waiting since before now.
+                refreshHead(c, endpoint.id(), now);
+            }
+            return claimed;
         });
     }
 
-    /** When the next delivery of an enabled endpoint falls due, or null when none is pending. */
+    private static Candidate candidate(ResultSet rs) throws SQLException {
+        return new Candidate(rs.getString("id"), rs.getString("message_id"), rs.getString("app_id"), rs.getInt("attempts"));
+    }
+
+    /** Leases whose holder died (or overran) become claimable again. */
+    private void reapExpiredLeases(Connection c, long now) throws SQLException {
+        List<String[]> expired = Sql.list(c, "SELECT id, endpoint_id FROM deliveries WHERE lease_owner IS NOT NULL AND leased_until <= ?"
+                        + " ORDER BY leased_until LIMIT " + REAP_BATCH + db.dialect().lockRows(),
+                rs -> new String[] {rs.getString("id"), rs.getString("endpoint_id")}, now);
+        Set<String> endpoints = new LinkedHashSet<>();
+        for (String[] row : expired) {
+            Sql.update(c, "UPDATE deliveries SET lease_owner = NULL, leased_until = NULL WHERE id = ?", row[0]);
+            endpoints.add(row[1]);
+        }
+        for (String endpoint : endpoints) {
+            refreshHead(c, endpoint, 0);
+        }
+    }
+
+    /** When the next endpoint's head falls due, or null when no enabled endpoint has one. */
     Long nextDueAt() {
-        return db.read(c -> Sql.one(c, "SELECT MIN(d.next_attempt_at) AS due FROM deliveries d"
-                + " JOIN endpoints e ON e.id = d.endpoint_id WHERE d.status = 'pending' AND e.enabled = 1",
+        return db.read(c -> Sql.one(c, "SELECT MIN(next_due_at) AS due FROM endpoints WHERE next_due_at IS NOT NULL AND enabled = 1",
                 rs -> Sql.nullableLong(rs, "due")).orElse(null));
     }
 
     /**
-     * Records one attempt, moves its delivery on and updates the endpoint's health, all in one
-     * transaction, if the lease is still ours. When the lease was lost (the row was re-claimed after
-     * it expired) nothing is recorded and the answer is false.
+     * Records one attempt, moves its delivery on, updates the endpoint's health and emits the
+     * operational events of the {@link DeliveryLifecycle.Transition}, all in one transaction, if the
+     * lease is still ours. When the lease was lost (the row was taken back after it ran out and
+     * re-claimed) nothing is recorded and the answer is false.
      */
-    boolean record(DeliveryClaim claim, Endpoint endpoint, SendResult result, AttemptOutcome outcome, long now) {
-        String status;
-        Long next;
-        switch (outcome) {
-            case AttemptOutcome.Delivered d -> { status = DeliveryState.DELIVERED; next = null; }
-            case AttemptOutcome.RetryLater r -> { status = DeliveryState.PENDING; next = r.atMillis(); }
-            case AttemptOutcome.GaveUp g -> { status = DeliveryState.FAILED; next = null; }
-            case AttemptOutcome.Gone g -> { status = DeliveryState.FAILED; next = null; }
-        }
-        boolean[] woke = {false};
-        boolean recorded = db.write(c -> {
+    boolean record(DeliveryClaim claim, Endpoint endpoint, RetryPolicy retry, SendResult result, long now, double jitter) {
+        Recorded recorded = db.write(Lane.DELIVERIES, c -> {
+            var current = Sql.one(c, "SELECT enabled, consecutive_failures, circuit_open_until, failing_since, disabled_reason"
+                    + " FROM endpoints WHERE id = ?", rs -> new Object[] {rs.getInt("enabled") == 1, new Endpoint.Health(
+                            rs.getInt("consecutive_failures"), Sql.nullableLong(rs, "circuit_open_until"), Sql.nullableLong(rs, "failing_since"),
+                            rs.getString("disabled_reason"))}, endpoint.id());
+            if (current.isEmpty()) {
+                return Recorded.LEASE_LOST; // the endpoint was deleted, and its deliveries with it
+            }
+            boolean enabled = (Boolean) current.get()[0];
+            Endpoint.Health before = (Endpoint.Health) current.get()[1];
+            var next = DeliveryLifecycle.after(result, claim.attemptNumber(), retry, before, enabled,
+                    health.disableAfter(), now, jitter);
             int updated = Sql.update(c, "UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, lease_owner = NULL,"
-                            + " updated_at = ? WHERE id = ? AND lease_owner = ? AND attempts = ?",
-                    status, claim.attemptNumber(), next, now, claim.deliveryId(), claim.leaseToken(), claim.attemptsMade());
+                            + " leased_until = NULL, updated_at = ? WHERE id = ? AND lease_owner = ? AND attempts = ?",
+                    next.status(), claim.attemptNumber(), next.nextAttemptAt(), now, claim.deliveryId(), claim.leaseToken(), claim.attemptsMade());
             if (updated == 0) {
-                return false;
+                return Recorded.LEASE_LOST;
             }
             Sql.update(c, "INSERT INTO attempts (id, delivery_id, message_id, endpoint_id, app_id, attempt, succeeded,"
                             + " status_code, response_body, duration_ms, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     Ids.next("att"), claim.deliveryId(), claim.messageId(), claim.endpointId(), claim.appId(),
                     claim.attemptNumber(), result.succeeded(), result.statusCode(), result.responseBody(),
                     result.durationMs(), result.error(), now);
-            String disabledBecause = health.record(c, endpoint, result.succeeded(), now);
-            if (outcome instanceof AttemptOutcome.Gone) {
-                disabledBecause = "the endpoint answered 410 Gone";
-                health.disable(c, endpoint.id(), disabledBecause, now);
+            if (next.disabledBecause() != null) {
+                Sql.update(c, "UPDATE endpoints SET enabled = 0, updated_at = CASE WHEN updated_at >= ? THEN updated_at + 1 ELSE ? END"
+                        + " WHERE id = ?", now, now, endpoint.id());
             }
-            if (disabledBecause != null) {
+            if (!next.health().equals(before)) {
+                Endpoint.Health h = next.health();
+                Sql.update(c, "UPDATE endpoints SET consecutive_failures = ?, circuit_open_until = ?, failing_since = ?, disabled_reason = ?"
+                        + " WHERE id = ?", h.consecutiveFailures(), h.circuitOpenUntil(), h.failingSince(), h.disabledReason(), endpoint.id());
+            }
+            refreshHead(c, endpoint.id(), 0);
+            boolean woke = false;
+            for (String type : next.events()) {
                 ObjectNode data = OperationalEvents.about(endpoint);
-                data.put("reason", disabledBecause);
-                woke[0] |= operational.emit(c, endpoint, OperationalEvents.ENDPOINT_DISABLED, data, now);
+                if (type.equals(OperationalEvents.ENDPOINT_DISABLED)) {
+                    data.put("reason", next.disabledBecause());
+                } else {
+                    data.put("message_id", claim.messageId());
+                    data.put("attempts", claim.attemptNumber());
+                    data.put("last_status_code", result.statusCode());
+                    data.put("last_error", result.error());
+                }
+                woke |= operational.emit(c, endpoint, type, data, now);
             }
-            if (outcome instanceof AttemptOutcome.GaveUp || outcome instanceof AttemptOutcome.Gone
-                    || (outcome instanceof AttemptOutcome.RetryLater && claim.attemptNumber() == FAILING_AFTER_ATTEMPTS)) {
-                ObjectNode data = OperationalEvents.about(endpoint);
-                data.put("message_id", claim.messageId());
-                data.put("attempts", claim.attemptNumber());
-                data.put("last_status_code", result.statusCode());
-                data.put("last_error", result.error());
-                String type = outcome instanceof AttemptOutcome.RetryLater
-                        ? OperationalEvents.ATTEMPT_FAILING : OperationalEvents.ATTEMPT_EXHAUSTED;
-                woke[0] |= operational.emit(c, endpoint, type, data, now);
-            }
-            return true;
+            return woke ? Recorded.WITH_NEW_DELIVERIES : Recorded.RECORDED;
         });
-        if (woke[0]) {
-            operational.wake();
+        if (recorded == Recorded.WITH_NEW_DELIVERIES) {
+            operational.wake(); // the operational events' deliveries are committed now
         }
-        return recorded;
+        return recorded != Recorded.LEASE_LOST;
     }
+
+    private enum Recorded { RECORDED, WITH_NEW_DELIVERIES, LEASE_LOST }
 
     /**
      * Re-queues, now, the endpoint's deliveries that failed for good since {@code sinceMillis}
@@ -143,9 +236,11 @@ public final class DeliveryQueue {
     public int recover(String appId, String endpointId, long sinceMillis, long now) {
         return db.write(c -> {
             db.notifyOnCommit(c, MessageStore.DELIVERIES_CHANNEL);
-            return Sql.update(c, "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?"
+            int recovered = Sql.update(c, "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?"
                     + " WHERE app_id = ? AND endpoint_id = ? AND status = 'failed' AND created_at >= ?",
                     now, now, appId, endpointId, sinceMillis);
+            refreshHead(c, endpointId, 0);
+            return recovered;
         });
     }
 
@@ -154,10 +249,15 @@ public final class DeliveryQueue {
         if (dueAt.isEmpty()) {
             return;
         }
-        db.write(c -> {
+        db.write(Lane.DELIVERIES, c -> {
+            Set<String> endpoints = new LinkedHashSet<>();
             for (Map.Entry<DeliveryClaim, Long> e : dueAt.entrySet()) {
-                Sql.update(c, "UPDATE deliveries SET lease_owner = NULL, next_attempt_at = ? WHERE id = ? AND lease_owner = ?",
-                        e.getValue(), e.getKey().deliveryId(), e.getKey().leaseToken());
+                Sql.update(c, "UPDATE deliveries SET lease_owner = NULL, leased_until = NULL, next_attempt_at = ?"
+                        + " WHERE id = ? AND lease_owner = ?", e.getValue(), e.getKey().deliveryId(), e.getKey().leaseToken());
+                endpoints.add(e.getKey().endpointId());
+            }
+            for (String endpoint : endpoints) {
+                refreshHead(c, endpoint, 0);
             }
             return null;
         });
@@ -168,8 +268,20 @@ public final class DeliveryQueue {
      * SQLite file, which is locked to one process): leases left by a crash are certainly dead.
      */
     public void releaseAllLeases(long now) {
-        db.write(c -> Sql.update(c, "UPDATE deliveries SET lease_owner = NULL, next_attempt_at = ?"
+        db.write(c -> Sql.update(c, "UPDATE deliveries SET lease_owner = NULL, leased_until = NULL, next_attempt_at = ?"
                 + " WHERE status = 'pending' AND lease_owner IS NOT NULL", now));
+    }
+
+    /**
+     * Sets every endpoint's head from its deliveries (at start-up: after leases were released, or a
+     * database was copied). FIFO heads may come out early, which the first claim corrects.
+     */
+    public void refreshAllHeads() {
+        db.write(c -> Sql.update(c, "UPDATE endpoints SET next_due_at = CASE WHEN enabled = 0 THEN NULL ELSE"
+                + " (SELECT CASE WHEN MIN(d.next_attempt_at) IS NULL THEN NULL"
+                + "   WHEN endpoints.circuit_open_until > MIN(d.next_attempt_at) THEN endpoints.circuit_open_until"
+                + "   ELSE MIN(d.next_attempt_at) END"
+                + "  FROM deliveries d WHERE d.endpoint_id = endpoints.id AND d.status = 'pending' AND d.lease_owner IS NULL) END"));
     }
 
     /**
@@ -185,11 +297,50 @@ public final class DeliveryQueue {
             // A row in flight keeps its lease: the attempt under way will finish and record itself.
             Sql.update(c, "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?"
                     + " WHERE message_id = ? AND endpoint_id = ? AND lease_owner IS NULL", now, now, messageId, endpointId);
+            refreshHead(c, endpointId, 0);
             db.notifyOnCommit(c, MessageStore.DELIVERIES_CHANNEL);
             return Sql.one(c, "SELECT " + DeliveryState.COLUMNS + " FROM deliveries WHERE message_id = ? AND endpoint_id = ?",
-                    DeliveryState::read,
-                    messageId, endpointId).orElseThrow();
+                    DeliveryState::read, messageId, endpointId).orElseThrow();
         });
+    }
+
+    /**
+     * Sets the endpoint's head from its deliveries: its first claimable delivery's due time (for a
+     * FIFO endpoint, its oldest pending delivery's, unless that one is in flight), not before
+     * {@code notBefore}, and not before its circuit closes; null when it has none or is disabled.
+     */
+    public static void refreshHead(Connection c, String endpointId, long notBefore) throws SQLException {
+        var endpoint = Sql.one(c, "SELECT enabled, fifo, circuit_open_until FROM endpoints WHERE id = ?",
+                rs -> new Object[] {rs.getInt("enabled") == 1, rs.getInt("fifo") == 1, Sql.nullableLong(rs, "circuit_open_until")}, endpointId);
+        if (endpoint.isEmpty()) {
+            return;
+        }
+        boolean enabled = (Boolean) endpoint.get()[0];
+        boolean fifo = (Boolean) endpoint.get()[1];
+        Long circuitOpenUntil = (Long) endpoint.get()[2];
+        Long due = null;
+        if (enabled && fifo) {
+            due = Sql.one(c, "SELECT next_attempt_at, lease_owner FROM deliveries WHERE endpoint_id = ? AND status = 'pending'"
+                            + " ORDER BY message_id LIMIT 1",
+                    rs -> rs.getString("lease_owner") == null ? rs.getLong("next_attempt_at") : null, endpointId).orElse(null);
+        } else if (enabled) {
+            due = Sql.one(c, "SELECT MIN(next_attempt_at) AS due FROM deliveries WHERE endpoint_id = ? AND status = 'pending'"
+                    + " AND lease_owner IS NULL", rs -> Sql.nullableLong(rs, "due"), endpointId).orElse(null);
+        }
+        if (due != null) {
+            due = Math.max(due, notBefore);
+            if (circuitOpenUntil != null) {
+                due = Math.max(due, circuitOpenUntil);
+            }
+        }
+        Sql.update(c, "UPDATE endpoints SET next_due_at = ? WHERE id = ?", due, endpointId);
+    }
+
+    /** A new delivery due at {@code due} moves a non-FIFO endpoint's head earlier if it was later (or unset). */
+    private static void lowerHead(Connection c, String endpointId, long due) throws SQLException {
+        String target = "CASE WHEN circuit_open_until > ? THEN circuit_open_until ELSE ? END";
+        Sql.update(c, "UPDATE endpoints SET next_due_at = " + target + " WHERE id = ? AND enabled = 1"
+                + " AND (next_due_at IS NULL OR next_due_at > " + target + ")", due, due, endpointId, due, due);
     }
 
     public Page<Attempt> attemptsOfMessage(String appId, String messageId, PageRequest page) {
@@ -210,5 +361,4 @@ public final class DeliveryQueue {
                 rs.getInt("succeeded") == 1, Sql.nullableInt(rs, "status_code"), rs.getString("response_body"),
                 rs.getLong("duration_ms"), rs.getString("error"), rs.getLong("created_at"));
     }
-
 }

@@ -4,6 +4,7 @@ import dev.hookline.core.WakeUp;
 import dev.hookline.outbound.EndpointStore;
 import dev.hookline.outbound.Message;
 import dev.hookline.outbound.MessageStore;
+import dev.hookline.outbound.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -22,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One platform thread claims due deliveries in batches ({@link DeliveryQueue#claim}) and starts
  * one virtual thread per claimed delivery; that thread signs ({@link RequestSigner}), sends
- * ({@link WebhookSender}), decides what the result means ({@link RetryScheduler}) and records it
- * ({@link DeliveryQueue#record}). Blocking I/O on virtual threads is cheap, so thousands of slow
+ * ({@link WebhookSender}) and records the result ({@link DeliveryQueue#record}, which asks
+ * {@link DeliveryLifecycle} what it means for the delivery and the endpoint). Blocking I/O on virtual threads is cheap, so thousands of slow
  * endpoints cost memory, not threads.
  *
  * <p>Invariants:
@@ -35,6 +36,10 @@ import org.slf4j.LoggerFactory;
  *       attempted within milliseconds rather than at the next poll.</li>
  *   <li>A failed claim (database busy or down) is retried after a pause; a failed record leaves
  *       the row leased, so it falls due again when the lease ends: at-least-once, never lost.</li>
+ *   <li>Fair shares of {@code maxInFlight}: while at most a tenth of the slots are free, an app
+ *       may start a request only below its share ({@code maxInFlight} / (apps with requests in
+ *       flight + 1)), so one app fanning out to a thousand endpoints that never answer cannot make
+ *       another app's deliveries wait for a slot.</li>
  * </ul>
  */
 public final class Dispatcher {
@@ -43,6 +48,8 @@ public final class Dispatcher {
     private static final long IDLE_WAIT_MS = 1_000;
     /** At most this many saturated endpoints are left out of one claim by name. */
     private static final int MAX_EXCLUDED = 500;
+    /** How often idle endpoints' gate states are dropped. */
+    private static final long SWEEP_EVERY_MS = 10_000;
 
     private final DeliveryQueue queue;
     private final MessageStore messages;
@@ -53,6 +60,9 @@ public final class Dispatcher {
     private final String nodeId;
 
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Requests under way per app; an app is absent when it has none. */
+    private final Map<String, Integer> inFlightByApp = new java.util.concurrent.ConcurrentHashMap<>();
+    private long sweptAt;
     /** Claims whose request is under way, to give back if shutdown has to cut them off. */
     private final java.util.Set<DeliveryClaim> underWay = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final EndpointGate gate = new EndpointGate();
@@ -60,8 +70,7 @@ public final class Dispatcher {
     private final WakeUp wakeUp;
     private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
     /** Ends requests that outlive their timeout (a receiver trickling bytes defeats per-read timeouts). */
-    private final java.util.concurrent.ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("hookline-deadlines").daemon(true).factory());
+    private final java.util.concurrent.ScheduledThreadPoolExecutor deadlines = deadlineTimer();
     /** A request's hard limit beyond its timeout_ms: well inside the lease, so no other node can take the row meanwhile. */
     private static final long DEADLINE_SLACK_MS = 2_000;
     private final Thread loop;
@@ -81,6 +90,13 @@ public final class Dispatcher {
         this.loop = Thread.ofPlatform().name("hookline-dispatcher").unstarted(this::run);
     }
 
+    /** One timer thread; a deadline cancelled when its request ends is dropped at once, not kept until it would have fired. */
+    private static java.util.concurrent.ScheduledThreadPoolExecutor deadlineTimer() {
+        var timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("hookline-deadlines").daemon(true).factory());
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
+
     public void start() {
         loop.start();
     }
@@ -98,10 +114,15 @@ public final class Dispatcher {
         while (running) {
             try {
                 int free = maxInFlight - inFlight.get();
+                long now = clock.millis();
+                if (now - sweptAt > SWEEP_EVERY_MS) {
+                    gate.sweep(now);
+                    sweptAt = now;
+                }
                 if (free > 0) {
                     int want = Math.min(free, CLAIM_BATCH);
                     List<DeliveryClaim> claims = queue.claim(clock, want, nodeId + ":" + claimSequence.incrementAndGet(),
-                            gate.closed(clock.millis(), MAX_EXCLUDED));
+                            gate.closed(now, MAX_EXCLUDED), appsOverShare(), gate::freeSlots);
                     if (!claims.isEmpty()) {
                         launch(claims);
                     }
@@ -161,8 +182,12 @@ public final class Dispatcher {
                 continue;
             }
             if (message.payload() == null) { // erased while this row was pending (a resend raced a delete)
-                queue.record(claim, target.endpoint(), new SendResult(null, null, 0, "the message content was deleted"),
-                        new AttemptOutcome.GaveUp(), now);
+                queue.record(claim, target.endpoint(), RetryPolicy.NONE,
+                        new SendResult(null, null, 0, "the message content was deleted"), now, 0);
+                continue;
+            }
+            if (!mayStart(claim.appId())) {
+                giveBack.put(claim, now);
                 continue;
             }
             switch (gate.admit(target.endpoint(), now)) {
@@ -170,6 +195,7 @@ public final class Dispatcher {
                 case EndpointGate.Admission.Throttled t -> giveBack.put(claim, t.atMillis());
                 case EndpointGate.Admission.Go go -> {
                     inFlight.incrementAndGet();
+                    inFlightByApp.merge(claim.appId(), 1, Integer::sum);
                     underWay.add(claim);
                     try {
                         requests.execute(() -> {
@@ -193,8 +219,36 @@ public final class Dispatcher {
     private void finished(DeliveryClaim claim) {
         underWay.remove(claim);
         gate.release(claim.endpointId());
+        inFlightByApp.computeIfPresent(claim.appId(), (app, n) -> n == 1 ? null : n - 1);
         inFlight.decrementAndGet();
         wake();
+    }
+
+    /** Slots kept for apps below their share: a tenth of the in-flight cap. */
+    private int reserve() {
+        return Math.max(1, maxInFlight / 10);
+    }
+
+    /** Whether a request of {@code appId} may take a slot now (see the fair-share invariant). */
+    private boolean mayStart(String appId) {
+        if (maxInFlight - inFlight.get() > reserve()) {
+            return true;
+        }
+        return inFlightByApp.getOrDefault(appId, 0) < share();
+    }
+
+    /** An app's share of the slots: the apps with requests in flight, and room for one more. */
+    private int share() {
+        return Math.max(1, maxInFlight / (inFlightByApp.size() + 1));
+    }
+
+    /** Apps at or over their share while slots are short: left out of the next claim. */
+    private List<String> appsOverShare() {
+        if (maxInFlight - inFlight.get() > reserve()) {
+            return List.of();
+        }
+        int share = share();
+        return inFlightByApp.entrySet().stream().filter(e -> e.getValue() >= share).map(Map.Entry::getKey).limit(MAX_EXCLUDED).toList();
     }
 
     private void attempt(DeliveryClaim claim, Message message, EndpointStore.Signable target) {
@@ -216,9 +270,9 @@ public final class Dispatcher {
             result = new SendResult(null, null, result.durationMs(), "timed out after " + request.timeoutMs() + " ms");
         }
         long now = clock.millis();
-        AttemptOutcome outcome = RetryScheduler.decide(result, target.endpoint().policy().retry(), claim.attemptNumber(), now);
         try {
-            if (!queue.record(claim, target.endpoint(), result, outcome, now)) {
+            if (!queue.record(claim, target.endpoint(), target.endpoint().policy().retry(), result, now,
+                    java.util.concurrent.ThreadLocalRandom.current().nextDouble(-1, 1))) {
                 log.warn("delivery {} was re-claimed while attempt {} was under way; its result is dropped",
                         claim.deliveryId(), claim.attemptNumber());
             }

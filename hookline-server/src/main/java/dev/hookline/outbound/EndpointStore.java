@@ -108,17 +108,17 @@ public final class EndpointStore {
         });
     }
 
-    /** Runs inside the update's transaction when it turns a disabled endpoint back on. */
+    /** Runs inside every update's transaction, after the row is written (the queue head, operational events). */
     @FunctionalInterface
-    public interface ReEnabled {
-        void run(Connection c, Endpoint endpoint) throws SQLException;
+    public interface Updated {
+        void run(Connection c, Endpoint before, Endpoint after) throws SQLException;
     }
 
     /**
      * Applies a partial update: fields absent from {@code patch} keep their value, {@code null}
      * resets to the default.
      */
-    public Endpoint update(String appIdOrUid, String endpointId, Fields patch, ReEnabled reEnabled) {
+    public Endpoint update(String appIdOrUid, String endpointId, Fields patch, Updated then) {
         patch.allowOnly(PATCH_FIELDS);
         String newUrl = patch.has("url") ? url(patch) : null;
         Boolean enabled = patch.bool("enabled");
@@ -141,9 +141,7 @@ public final class EndpointStore {
                             + " consecutive_failures = ?, circuit_open_until = ?, failing_since = ?, disabled_reason = ? WHERE id = ?",
                     updated.url(), updated.enabled(), policy.timeoutMs(), policy.fifo(), policy.toJson().toString(), updated.updatedAt(),
                     health.consecutiveFailures(), health.circuitOpenUntil(), health.failingSince(), health.disabledReason(), updated.id());
-            if (nowEnabled && !current.enabled()) {
-                reEnabled.run(c, updated);
-            }
+            then.run(c, current, updated);
             return updated;
         });
     }

@@ -30,16 +30,24 @@ public final class MessageStore {
     private static final String COLUMNS = "id, app_id, event_id, event, channels, payload, created_at";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Creates a message's delivery to one endpoint inside the caller's write: the delivery queue's one INSERT. */
+    @FunctionalInterface
+    public interface Enqueue {
+        void deliver(Connection c, Message message, Endpoint endpoint) throws SQLException;
+    }
+
     private final Database db;
     private final Clock clock;
     private final EndpointStore endpoints;
     private final WakeUp newWork;
+    private final Enqueue enqueue;
 
-    public MessageStore(Database db, Clock clock, EndpointStore endpoints, WakeUp newWork) {
+    public MessageStore(Database db, Clock clock, EndpointStore endpoints, WakeUp newWork, Enqueue enqueue) {
         this.db = db;
         this.clock = clock;
         this.endpoints = endpoints;
         this.newWork = newWork;
+        this.enqueue = enqueue;
     }
 
     /** The stored message, whether this call created it, and how many deliveries it fanned out to. */
@@ -74,7 +82,7 @@ public final class MessageStore {
         }
         List<Endpoint> targets = endpoints.subscribers(c, appId, m.event(), m.channels(), new FilterView(msg));
         for (Endpoint ep : targets) {
-            insertDelivery(c, msg, ep.id());
+            enqueue.deliver(c, msg, ep);
         }
         if (!targets.isEmpty()) {
             db.notifyOnCommit(c, DELIVERIES_CHANNEL);
@@ -95,7 +103,7 @@ public final class MessageStore {
             Message msg = new Message(Ids.next("msg"), app.id(), m.eventId(), m.event(), m.channels(), m.data(), clock.millis());
             Sql.update(c, "INSERT INTO messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
                     msg.id(), msg.appId(), msg.eventId(), msg.event(), channelsJson(msg.channels()), msg.payload(), msg.createdAt());
-            insertDelivery(c, msg, ep.id());
+            enqueue.deliver(c, msg, ep);
             db.notifyOnCommit(c, DELIVERIES_CHANNEL);
             return new Ingested(msg, true, 1);
         });
@@ -129,12 +137,6 @@ public final class MessageStore {
         }
     }
 
-
-    private void insertDelivery(Connection c, Message msg, String endpointId) throws SQLException {
-        Sql.update(c, "INSERT INTO deliveries (id, message_id, endpoint_id, app_id, status, attempts, next_attempt_at,"
-                        + " created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
-                Ids.next("dlv"), msg.id(), endpointId, msg.appId(), msg.createdAt(), msg.createdAt(), msg.createdAt());
-    }
 
     /**
      * Erases a message's payload on demand: the record, its deliveries' history and its attempts

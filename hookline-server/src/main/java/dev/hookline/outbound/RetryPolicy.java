@@ -12,6 +12,9 @@ public sealed interface RetryPolicy {
      */
     RetryPolicy DEFAULT = new Schedule(List.of(60L, 120L, 300L, 600L, 600L, 900L, 1800L, 3600L, 7200L, 14400L, 21600L));
 
+    /** No retry: the first attempt is the last. */
+    RetryPolicy NONE = new Schedule(List.of());
+
     /** The delay in seconds before the next attempt once {@code attemptsMade} have failed; empty when spent. */
     OptionalLong delayAfter(int attemptsMade);
 

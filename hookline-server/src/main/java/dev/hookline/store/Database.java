@@ -136,6 +136,11 @@ public final class Database implements AutoCloseable {
         return writer.execute(work);
     }
 
+    /** {@link #write} in the given lane: the dispatcher writes in {@link GroupCommitWriter.Lane#DELIVERIES}. */
+    public <T> T write(GroupCommitWriter.Lane lane, GroupCommitWriter.Work<T> work) {
+        return writer.execute(lane, work);
+    }
+
     /** Runs {@code work} on a pooled read connection (auto-commit; sees every committed write). */
     public <T> T read(GroupCommitWriter.Work<T> work) {
         try (Connection c = readers.getConnection()) {

@@ -9,15 +9,15 @@ public enum Dialect {
     // IMMEDIATE takes SQLite's write lock when the batch begins, waiting out busy_timeout if another
     // process holds it; a deferred transaction that reads first would be refused the upgrade at once.
     SQLITE("BLOB", "", "BEGIN IMMEDIATE"),
-    POSTGRESQL("BYTEA", " FOR UPDATE OF d SKIP LOCKED", "BEGIN");
+    POSTGRESQL("BYTEA", " FOR UPDATE SKIP LOCKED", "BEGIN");
 
     private final String bytesType;
-    private final String lockDueRows;
+    private final String lockRows;
     private final String beginWrite;
 
-    Dialect(String bytesType, String lockDueRows, String beginWrite) {
+    Dialect(String bytesType, String lockRows, String beginWrite) {
         this.bytesType = bytesType;
-        this.lockDueRows = lockDueRows;
+        this.lockRows = lockRows;
         this.beginWrite = beginWrite;
     }
 
@@ -36,11 +36,11 @@ public enum Dialect {
     }
 
     /**
-     * Appended to the sub-select that picks due rows to claim. On PostgreSQL concurrent claimers
-     * skip rows another node has locked instead of waiting for them; SQLite has a single writer,
-     * so the sub-select cannot race.
+     * Appended to the selects that pick rows to claim. On PostgreSQL concurrent claimers skip rows
+     * another node has locked instead of waiting for them; SQLite has a single writer, so a claim
+     * cannot race.
      */
-    public String lockDueRows() {
-        return lockDueRows;
+    public String lockRows() {
+        return lockRows;
     }
 }

@@ -6,12 +6,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +29,11 @@ import org.slf4j.LoggerFactory;
  *       fails alone; the rest of its batch still commits.</li>
  *   <li>If the commit itself fails, every unit of the batch fails with {@link Failure.Unavailable};
  *       none is reported as written.</li>
- *   <li>The queue is bounded: when it is full, {@link #execute} fails at once with
- *       {@link Failure.Unavailable} (the API answers 503 + Retry-After) instead of letting memory
- *       grow.</li>
+ *   <li>Work arrives in two lanes, each bounded: when a lane is full, {@link #execute} fails at once
+ *       with {@link Failure.Unavailable} (the API answers 503 + Retry-After) instead of letting
+ *       memory grow. {@link Lane#DELIVERIES} (claims and attempt records) has its own capacity
+ *       and goes first into each batch, so a flood of API writes can neither refuse nor delay the
+ *       record of a request already made (a refused record would send that webhook again).</li>
  * </ul>
  *
  * <p>Why one writer: SQLite allows one writing transaction at a time, and on any database a batch
@@ -51,38 +54,67 @@ public final class GroupCommitWriter implements AutoCloseable {
         Connection open() throws SQLException;
     }
 
-    private record Task<T>(Work<T> work, CompletableFuture<T> done) {}
+    /** Who is writing: each lane has its own queue and capacity. */
+    public enum Lane {
+        /** API calls and inbound posts: refused with 503 when its queue is full. */
+        REQUESTS,
+        /** The dispatcher's claims, records and releases: served first, never crowded out by requests. */
+        DELIVERIES
+    }
 
-    private static final Task<Void> STOP = new Task<>(c -> null, new CompletableFuture<>());
+    private record Task<T>(Work<T> work, CompletableFuture<T> done) {}
 
     private final ConnectionSource source;
     private final String begin;
-    private final BlockingQueue<Task<?>> queue;
+    private final int capacity;
+    private final int deliveriesCapacity;
     private final int maxBatch;
     private final long commitWaitMillis;
     private final Thread thread;
-    private volatile boolean closed;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition workQueued = lock.newCondition();
+    private final ArrayDeque<Task<?>> requests = new ArrayDeque<>(); // guarded by lock
+    private final ArrayDeque<Task<?>> deliveries = new ArrayDeque<>(); // guarded by lock
+    private boolean closed; // guarded by lock
     private Connection connection;
 
-    /** {@code begin} opens each batch's transaction ({@code BEGIN IMMEDIATE} on SQLite, {@code BEGIN} elsewhere). */
+    /**
+     * {@code begin} opens each batch's transaction ({@code BEGIN IMMEDIATE} on SQLite, {@code BEGIN}
+     * elsewhere); {@code queueCapacity} bounds each lane.
+     */
     public GroupCommitWriter(ConnectionSource source, String begin, int queueCapacity, int maxBatch, long commitWaitMillis) {
         this.source = source;
         this.begin = begin;
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.capacity = queueCapacity;
+        // The dispatcher has at most its in-flight cap of records waiting, plus a claim and a release.
+        this.deliveriesCapacity = Math.max(queueCapacity, 100_000);
         this.maxBatch = maxBatch;
         this.commitWaitMillis = commitWaitMillis;
         this.thread = Thread.ofPlatform().name("hookline-writer").unstarted(this::loop);
         this.thread.start();
     }
 
-    /** Runs {@code work} in the next batch and returns its result once that batch has committed. */
+    /** Runs {@code work} in the next batch of the {@link Lane#REQUESTS} lane; see {@link #execute(Lane, Work)}. */
     public <T> T execute(Work<T> work) {
-        if (closed) {
-            throw new Failure.Unavailable("the server is shutting down", 1);
-        }
+        return execute(Lane.REQUESTS, work);
+    }
+
+    /** Runs {@code work} in the next batch and returns its result once that batch has committed. */
+    public <T> T execute(Lane lane, Work<T> work) {
         Task<T> task = new Task<>(work, new CompletableFuture<>());
-        if (!queue.offer(task)) {
-            throw new Failure.Unavailable("the write queue is full; retry shortly", 1);
+        lock.lock();
+        try {
+            if (closed) {
+                throw new Failure.Unavailable("the server is shutting down", 1);
+            }
+            ArrayDeque<Task<?>> queue = lane == Lane.DELIVERIES ? deliveries : requests;
+            if (queue.size() >= (lane == Lane.DELIVERIES ? deliveriesCapacity : capacity)) {
+                throw new Failure.Unavailable("the write queue is full; retry shortly", 1);
+            }
+            queue.add(task);
+            workQueued.signal();
+        } finally {
+            lock.unlock();
         }
         try {
             return task.done.get(commitWaitMillis, TimeUnit.MILLISECONDS);
@@ -105,30 +137,45 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     /** How many units are waiting for the writer. */
     public int queued() {
-        return queue.size();
+        lock.lock();
+        try {
+            return requests.size() + deliveries.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next batch, deliveries first; empty once closed with nothing left to write. */
+    private boolean nextBatch(List<Task<?>> batch) throws InterruptedException {
+        lock.lock();
+        try {
+            while (requests.isEmpty() && deliveries.isEmpty()) {
+                if (closed) {
+                    return false;
+                }
+                workQueued.await(200, TimeUnit.MILLISECONDS);
+            }
+            while (batch.size() < maxBatch && !deliveries.isEmpty()) {
+                batch.add(deliveries.poll());
+            }
+            while (batch.size() < maxBatch && !requests.isEmpty()) {
+                batch.add(requests.poll());
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void loop() {
         List<Task<?>> batch = new ArrayList<>(maxBatch);
         while (true) {
             try {
-                Task<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    if (closed) {
-                        break;
-                    }
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                boolean stop = batch.remove(STOP);
-                if (!batch.isEmpty()) {
-                    commit(batch);
-                }
-                batch.clear();
-                if (stop) {
+                if (!nextBatch(batch)) {
                     break;
                 }
+                commit(batch);
+                batch.clear();
             } catch (InterruptedException e) {
                 break;
             } catch (Throwable e) { // the writer must outlive anything one batch does
@@ -140,10 +187,16 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
         }
         closeConnection();
-        // Work queued after the stop (a race with close) must not wait out its timeout.
+        // Work left behind (the writer was interrupted) must not wait out its timeout.
         Failure stopped = new Failure.Unavailable("the server is shutting down", 1);
-        for (Task<?> left; (left = queue.poll()) != null; ) {
-            left.done.completeExceptionally(stopped);
+        lock.lock();
+        try {
+            closed = true;
+            for (Task<?> left; (left = deliveries.poll()) != null || (left = requests.poll()) != null; ) {
+                left.done.completeExceptionally(stopped);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -268,9 +321,14 @@ public final class GroupCommitWriter implements AutoCloseable {
     /** Commits what is queued, then stops the writer thread. */
     @Override
     public void close() {
-        closed = true;
+        lock.lock();
         try {
-            queue.put(STOP);
+            closed = true;
+            workQueued.signal();
+        } finally {
+            lock.unlock();
+        }
+        try {
             thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -40,7 +40,7 @@ public final class SqliteToPostgres {
                     }
                     // Leases in the copy belong to no live node: make those deliveries due at once.
                     try (PreparedStatement ps = to.prepareStatement(
-                            "UPDATE deliveries SET lease_owner = NULL, next_attempt_at = ? WHERE lease_owner IS NOT NULL AND status = 'pending'")) {
+                            "UPDATE deliveries SET lease_owner = NULL, leased_until = NULL, next_attempt_at = ? WHERE lease_owner IS NOT NULL AND status = 'pending'")) {
                         ps.setLong(1, nowMillis);
                         ps.executeUpdate();
                     }
