@@ -2,6 +2,11 @@ package dev.hookline.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.hookline.core.Fields;
+import dev.hookline.outbound.Endpoint;
+import dev.hookline.outbound.EndpointPolicy;
+import dev.hookline.outbound.RetryPolicy;
 import dev.hookline.store.Database;
 import dev.hookline.store.Dialect;
 import dev.hookline.store.Sql;
@@ -25,7 +30,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The claim against a real database: it serves ready endpoints first, never reads the rows of an
  * endpoint that cannot be sent to (open circuit, disabled, FIFO head in flight, saturated), keeps
- * FIFO order, and shares itself fairly between a huge backlog and a tiny one.
+ * FIFO order, and shares itself fairly between a huge backlog and a tiny one. And what it leaves
+ * out: rows not yet due, rows another node holds a live lease on, more rows of an endpoint than its
+ * free slots, apps at their share; a record from a lease taken back is refused.
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(Backend.class)
@@ -148,6 +155,113 @@ class DeliveryClaimTest {
         db.write(c -> Sql.update(c, "UPDATE endpoints SET next_due_at = NULL"));
 
         assertThat(claim(10, Set.of())).extracting(DeliveryClaim::deliveryId).containsExactly("dlv_msg_ep_a_000000");
+    }
+
+    private List<DeliveryClaim> claimAt(long at, int limit) {
+        Clock clock = Clock.fixed(Instant.ofEpochMilli(at), ZoneOffset.UTC);
+        return queue.claim(clock, limit, "lease-" + (++lease), Set.of(), Set.of(), id -> Integer.MAX_VALUE);
+    }
+
+    /** Records one attempt of {@code claim} as answered with {@code status}, retried after a minute while the policy allows. */
+    private boolean answer(DeliveryClaim claim, int status, long at) {
+        Endpoint endpoint = new Endpoint(claim.endpointId(), claim.appId(), "https://example.com", true,
+                EndpointPolicy.fromJson(Fields.of(JsonNodeFactory.instance.objectNode())), null, Endpoint.Health.NEW, 0, 0);
+        return queue.record(claim, endpoint, new RetryPolicy.Schedule(List.of(60L, 60L)), new SendResult(status, "", 5, null), at, 0);
+    }
+
+    @Test
+    void aDeliveryNotYetDueIsLeftAndTheHeadWaitsForIt() {
+        endpoint("ep_a", "app_a", false, 1, NOW - 1);
+        db.write(c -> {
+            Sql.update(c, "INSERT INTO messages (id, app_id, event, payload, created_at) VALUES ('msg_later', 'app_a', 'e', ?, ?)",
+                    new byte[] {'{', '}'}, NOW);
+            Sql.update(c, "INSERT INTO deliveries (id, message_id, endpoint_id, app_id, status, attempts, next_attempt_at, created_at,"
+                    + " updated_at) VALUES ('dlv_later', 'msg_later', 'ep_a', 'app_a', 'pending', 1, ?, ?, ?)", NOW + 10_000, NOW, NOW);
+            return null;
+        });
+
+        assertThat(claim(10, Set.of())).extracting(DeliveryClaim::messageId).containsExactly("msg_ep_a_000000");
+        assertThat(head("ep_a")).isEqualTo(NOW + 10_000);
+        assertThat(claimAt(NOW + 9_999, 10)).isEmpty();
+        assertThat(claimAt(NOW + 10_000, 10)).extracting(DeliveryClaim::deliveryId).containsExactly("dlv_later");
+    }
+
+    @Test
+    void aLeaseAnotherNodeHoldsIsLeftAloneUntilItRunsOut() {
+        endpoint("ep_a", "app_a", false, 1, NOW - 1_000);
+        db.write(c -> Sql.update(c, "UPDATE deliveries SET lease_owner = 'other-node:1', leased_until = ?", NOW + 5_000));
+
+        assertThat(claimAt(NOW + 4_999, 10)).isEmpty();
+        assertThat(claimAt(NOW + 5_000, 10)).extracting(DeliveryClaim::deliveryId).containsExactly("dlv_msg_ep_a_000000");
+    }
+
+    @Test
+    void aFifoEndpointsFailedOldestHoldsBackEveryLaterMessageUntilItsRetryGoesThrough() {
+        endpoint("ep_fifo", "app_a", true, 3, NOW - 10_000);
+
+        DeliveryClaim oldest = claim(10, Set.of()).getFirst();
+        assertThat(answer(oldest, 500, NOW)).isTrue();
+
+        // The later messages are due, but the oldest waits a minute for its retry: so do they.
+        assertThat(head("ep_fifo")).isEqualTo(NOW + 60_000);
+        assertThat(claimAt(NOW + 59_999, 10)).isEmpty();
+        DeliveryClaim retry = claimAt(NOW + 60_000, 10).getFirst();
+        assertThat(retry.messageId()).isEqualTo("msg_ep_fifo_000000");
+        assertThat(retry.attemptNumber()).isEqualTo(2);
+        assertThat(claimAt(NOW + 60_000, 10)).isEmpty();
+
+        assertThat(answer(retry, 200, NOW + 60_000)).isTrue();
+        assertThat(claimAt(NOW + 60_000, 10)).extracting(DeliveryClaim::messageId).containsExactly("msg_ep_fifo_000001");
+    }
+
+    @Test
+    void anEndpointGivesNoMoreRowsThanItsFreeSlots() {
+        endpoint("ep_capped", "app_a", false, 10, NOW - 10_000);
+
+        List<DeliveryClaim> claimed = queue.claim(CLOCK, 10, "lease-x", Set.of(), Set.of(), id -> 3);
+
+        assertThat(claimed).extracting(DeliveryClaim::messageId)
+                .containsExactly("msg_ep_capped_000000", "msg_ep_capped_000001", "msg_ep_capped_000002");
+        assertThat(leased("ep_capped")).isEqualTo(3);
+    }
+
+    @Test
+    void anAppAtItsShareIsLeftOutWithAllItsEndpoints() {
+        endpoint("ep_a1", "app_a", false, 2, NOW - 10_000);
+        endpoint("ep_a2", "app_a", false, 2, NOW - 10_000);
+        endpoint("ep_b", "app_b", false, 2, NOW - 1);
+
+        List<DeliveryClaim> claimed = queue.claim(CLOCK, 10, "lease-x", Set.of(), Set.of("app_a"), id -> Integer.MAX_VALUE);
+
+        assertThat(claimed).extracting(DeliveryClaim::endpointId).containsOnly("ep_b").hasSize(2);
+        assertThat(leased("ep_a1") + leased("ep_a2")).isZero();
+    }
+
+    @Test
+    void theFailureThatOpensTheCircuitMovesTheHeadToTheEndOfTheCoolDown() {
+        endpoint("ep_flaky", "app_a", false, 3, NOW - 10_000);
+        db.write(c -> Sql.update(c, "UPDATE endpoints SET consecutive_failures = ? WHERE id = 'ep_flaky'",
+                EndpointHealth.OPEN_AFTER_FAILURES - 1));
+
+        answer(claim(1, Set.of()).getFirst(), 500, NOW);
+
+        assertThat(head("ep_flaky")).isEqualTo(NOW + 30_000); // its other rows were due long ago: the circuit holds them
+        assertThat(claimAt(NOW + 29_999, 10)).isEmpty();
+        assertThat(claimAt(NOW + 30_000, 10)).extracting(DeliveryClaim::messageId)
+                .containsExactly("msg_ep_flaky_000001", "msg_ep_flaky_000002");
+    }
+
+    @Test
+    void aRecordFromALeaseThatWasTakenBackIsRefusedAndTheNewHolderRecords() {
+        endpoint("ep_a", "app_a", false, 1, NOW - 1_000);
+        DeliveryClaim first = claim(10, Set.of()).getFirst();
+        long expired = NOW + DeliveryQueue.LEASE_MARGIN_MS + 5_000; // the lease: margin + the endpoint's timeout_ms
+        DeliveryClaim second = claimAt(expired, 10).getFirst();
+        assertThat(second.deliveryId()).isEqualTo(first.deliveryId());
+
+        assertThat(answer(first, 200, expired)).isFalse();
+        assertThat(answer(second, 200, expired)).isTrue();
+        assertThat(db.read(c -> Sql.one(c, "SELECT COUNT(*) AS n FROM attempts", rs -> rs.getInt("n"))).orElseThrow()).isEqualTo(1);
     }
 
     private int leased(String endpoint) {

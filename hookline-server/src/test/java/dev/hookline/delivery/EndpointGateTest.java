@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The per-endpoint gate on its own: concurrency, rate and the half-open probe, with time passed in
  * as a number (no clock, no database, no HTTP). What the dispatcher relies on: a request starts
- * only when the gate says {@code Go}, and an endpoint the gate refuses is listed by {@code closed}
- * until it can take a request again.
+ * only when the gate says {@code Go}, an endpoint the gate refuses is listed by {@code closed}
+ * until it can take a request again, and the gate's memory holds only endpoints that are busy.
  */
 class EndpointGateTest {
     private static final long NOW = 1_800_000_000_000L;
@@ -156,6 +156,57 @@ class EndpointGateTest {
             assertThat(gate.admit(healed, NOW)).isEqualTo(GO);
         }
         assertThat(gate.admit(healed, NOW)).isEqualTo(SATURATED);
+    }
+
+    @Test
+    void freeSlotsSaysHowManyMoreRequestsTheClaimMayTakeForAnEndpoint() {
+        Endpoint three = endpoint("ep_three", "{\"max_concurrency\": 3}");
+        assertThat(gate.freeSlots("ep_never_seen")).isEqualTo(Integer.MAX_VALUE);
+
+        gate.admit(three, NOW);
+        gate.admit(three, NOW);
+        assertThat(gate.freeSlots("ep_three")).isEqualTo(1);
+        gate.admit(three, NOW);
+        assertThat(gate.freeSlots("ep_three")).isZero();
+        gate.release("ep_three");
+        assertThat(gate.freeSlots("ep_three")).isEqualTo(1);
+    }
+
+    @Test
+    void theSweepKeepsOnlyEndpointsWithRequestsInFlightOrABucketStillRefilling() {
+        for (int i = 0; i < 10_000; i++) {
+            Endpoint once = endpoint("ep_" + i, "{}");
+            gate.admit(once, NOW);
+            gate.release("ep_" + i);
+        }
+        Endpoint busy = endpoint("ep_busy", "{\"max_concurrency\": 1}");
+        Endpoint limited = endpoint("ep_rate", "{\"rate_limit\": 2}");
+        assertThat(gate.admit(busy, NOW)).isEqualTo(GO);
+        assertThat(gate.admit(limited, NOW)).isEqualTo(GO);
+        gate.release("ep_rate");
+
+        gate.sweep(NOW + 999);
+        assertThat(gate.size()).isEqualTo(2);
+
+        gate.sweep(NOW + 1_000);
+        assertThat(gate.size()).isEqualTo(1);
+        assertThat(gate.admit(busy, NOW + 1_000)).isEqualTo(SATURATED); // what is in flight is still counted
+        gate.release("ep_busy");
+        assertThat(gate.admit(busy, NOW + 1_000)).isEqualTo(GO);
+    }
+
+    @Test
+    void aSweptBucketComesBackAsFullAsItWouldHaveRefilled() {
+        Endpoint twoPerSecond = endpoint("ep_rate", "{\"rate_limit\": 2}");
+        gate.admit(twoPerSecond, NOW);
+        gate.release("ep_rate");
+        gate.admit(twoPerSecond, NOW);
+        gate.release("ep_rate");
+
+        gate.sweep(NOW + 500); // half refilled: kept, or the next second could take three
+        assertThat(gate.admit(twoPerSecond, NOW + 500)).isEqualTo(GO);
+        gate.release("ep_rate");
+        assertThat(gate.admit(twoPerSecond, NOW + 500)).isInstanceOf(EndpointGate.Admission.Throttled.class);
     }
 
     @Test
