@@ -135,7 +135,7 @@ public final class DeliveryQueue {
                     claimed.add(new DeliveryClaim(row.deliveryId(), row.messageId(), endpoint.id(), row.appId(), row.attempts(), leaseToken));
                 }
                 // Served: to the back of the line, behind endpoints still waiting since before now.
-                refreshHead(c, endpoint.id(), now);
+                setHead(c, endpoint.id(), true, endpoint.fifo(), null, now);
             }
             return claimed;
         });
@@ -174,6 +174,9 @@ public final class DeliveryQueue {
      */
     boolean record(DeliveryClaim claim, Endpoint endpoint, RetryPolicy retry, SendResult result, long now, double jitter) {
         Recorded recorded = db.write(Lane.DELIVERIES, c -> {
+            if (result.succeeded()) {
+                return recordSuccess(c, claim, endpoint, result, now);
+            }
             var current = Sql.one(c, "SELECT enabled, consecutive_failures, circuit_open_until, failing_since, disabled_reason"
                     + " FROM endpoints WHERE id = ?", rs -> new Object[] {rs.getInt("enabled") == 1, new Endpoint.Health(
                             rs.getInt("consecutive_failures"), Sql.nullableLong(rs, "circuit_open_until"), Sql.nullableLong(rs, "failing_since"),
@@ -185,27 +188,24 @@ public final class DeliveryQueue {
             Endpoint.Health before = (Endpoint.Health) current.get()[1];
             var next = DeliveryLifecycle.after(result, claim.attemptNumber(), retry, before, enabled,
                     health.disableAfter(), now, jitter);
-            int updated = Sql.update(c, "UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, lease_owner = NULL,"
-                            + " leased_until = NULL, updated_at = ? WHERE id = ? AND lease_owner = ? AND attempts = ?",
-                    next.status(), claim.attemptNumber(), next.nextAttemptAt(), now, claim.deliveryId(), claim.leaseToken(), claim.attemptsMade());
-            if (updated == 0) {
+            if (!moveOn(c, claim, next, result, now)) {
                 return Recorded.LEASE_LOST;
             }
-            Sql.update(c, "INSERT INTO attempts (id, delivery_id, message_id, endpoint_id, app_id, attempt, succeeded,"
-                            + " status_code, response_body, duration_ms, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    Ids.next("att"), claim.deliveryId(), claim.messageId(), claim.endpointId(), claim.appId(),
-                    claim.attemptNumber(), result.succeeded(), result.statusCode(), result.responseBody(),
-                    result.durationMs(), result.error(), now);
             if (next.disabledBecause() != null) {
                 Sql.update(c, "UPDATE endpoints SET enabled = 0, updated_at = CASE WHEN updated_at >= ? THEN updated_at + 1 ELSE ? END"
                         + " WHERE id = ?", now, now, endpoint.id());
             }
-            if (!next.health().equals(before)) {
+            boolean healthChanged = !next.health().equals(before);
+            if (healthChanged) {
                 Endpoint.Health h = next.health();
                 Sql.update(c, "UPDATE endpoints SET consecutive_failures = ?, circuit_open_until = ?, failing_since = ?, disabled_reason = ?"
                         + " WHERE id = ?", h.consecutiveFailures(), h.circuitOpenUntil(), h.failingSince(), h.disabledReason(), endpoint.id());
             }
-            refreshHead(c, endpoint.id(), 0);
+            if (healthChanged || endpoint.policy().fifo() || next.disabledBecause() != null) {
+                refreshHead(c, endpoint.id(), 0);
+            } else if (next.nextAttemptAt() != null) {
+                lowerHead(c, endpoint.id(), next.nextAttemptAt());
+            }
             boolean woke = false;
             for (String type : next.events()) {
                 ObjectNode data = OperationalEvents.about(endpoint);
@@ -225,6 +225,41 @@ public final class DeliveryQueue {
             operational.wake(); // the operational events' deliveries are committed now
         }
         return recorded != Recorded.LEASE_LOST;
+    }
+
+    /**
+     * The common case, in three statements: a success needs no read of the endpoint's health (it
+     * heals whatever it was), and a leased row was never part of the head, so a non-FIFO head stays.
+     */
+    private Recorded recordSuccess(Connection c, DeliveryClaim claim, Endpoint endpoint, SendResult result, long now) throws SQLException {
+        var next = DeliveryLifecycle.after(result, claim.attemptNumber(), RetryPolicy.NONE, Endpoint.Health.NEW, true,
+                health.disableAfter(), now, 0);
+        if (!moveOn(c, claim, next, result, now)) {
+            return Recorded.LEASE_LOST;
+        }
+        int healed = Sql.update(c, "UPDATE endpoints SET consecutive_failures = 0, circuit_open_until = NULL, failing_since = NULL"
+                + " WHERE id = ? AND (consecutive_failures <> 0 OR failing_since IS NOT NULL)", endpoint.id());
+        if (healed > 0 || endpoint.policy().fifo()) {
+            refreshHead(c, endpoint.id(), 0);
+        }
+        return Recorded.RECORDED;
+    }
+
+    /** Moves the delivery on and logs the attempt, if the lease is still the claim's; false when it was lost. */
+    private static boolean moveOn(Connection c, DeliveryClaim claim, DeliveryLifecycle.Transition next, SendResult result, long now)
+            throws SQLException {
+        int updated = Sql.update(c, "UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, lease_owner = NULL,"
+                        + " leased_until = NULL, updated_at = ? WHERE id = ? AND lease_owner = ? AND attempts = ?",
+                next.status(), claim.attemptNumber(), next.nextAttemptAt(), now, claim.deliveryId(), claim.leaseToken(), claim.attemptsMade());
+        if (updated == 0) {
+            return false;
+        }
+        Sql.update(c, "INSERT INTO attempts (id, delivery_id, message_id, endpoint_id, app_id, attempt, succeeded,"
+                        + " status_code, response_body, duration_ms, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                Ids.next("att"), claim.deliveryId(), claim.messageId(), claim.endpointId(), claim.appId(),
+                claim.attemptNumber(), result.succeeded(), result.statusCode(), result.responseBody(),
+                result.durationMs(), result.error(), now);
+        return true;
     }
 
     private enum Recorded { RECORDED, WITH_NEW_DELIVERIES, LEASE_LOST }
@@ -315,9 +350,12 @@ public final class DeliveryQueue {
         if (endpoint.isEmpty()) {
             return;
         }
-        boolean enabled = (Boolean) endpoint.get()[0];
-        boolean fifo = (Boolean) endpoint.get()[1];
-        Long circuitOpenUntil = (Long) endpoint.get()[2];
+        setHead(c, endpointId, (Boolean) endpoint.get()[0], (Boolean) endpoint.get()[1], (Long) endpoint.get()[2], notBefore);
+    }
+
+    /** {@link #refreshHead} for an endpoint whose flags the caller has just read. */
+    private static void setHead(Connection c, String endpointId, boolean enabled, boolean fifo, Long circuitOpenUntil, long notBefore)
+            throws SQLException {
         Long due = null;
         if (enabled && fifo) {
             due = Sql.one(c, "SELECT next_attempt_at, lease_owner FROM deliveries WHERE endpoint_id = ? AND status = 'pending'"

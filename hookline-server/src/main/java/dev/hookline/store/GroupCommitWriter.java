@@ -2,6 +2,7 @@ package dev.hookline.store;
 
 import dev.hookline.core.Failure;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -77,6 +78,9 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final ArrayDeque<Task<?>> deliveries = new ArrayDeque<>(); // guarded by lock
     private boolean closed; // guarded by lock
     private Connection connection;
+    private PreparedStatement savepoint;
+    private PreparedStatement releaseSavepoint;
+    private PreparedStatement rollbackToSavepoint;
 
     /**
      * {@code begin} opens each batch's transaction ({@code BEGIN IMMEDIATE} on SQLite, {@code BEGIN}
@@ -213,7 +217,7 @@ public final class GroupCommitWriter implements AutoCloseable {
             c = connection();
             execute(c, begin);
             for (Task<?> task : batch) {
-                execute(c, "SAVEPOINT unit");
+                run(savepoint);
                 Object result;
                 try {
                     result = task.work.run(c);
@@ -221,8 +225,8 @@ public final class GroupCommitWriter implements AutoCloseable {
                     if (e instanceof SQLException sql && isUnavailable(sql)) {
                         throw sql; // the database, not this unit, failed: the whole batch goes back, as 503s
                     }
-                    execute(c, "ROLLBACK TO SAVEPOINT unit");
-                    execute(c, "RELEASE SAVEPOINT unit");
+                    run(rollbackToSavepoint);
+                    run(releaseSavepoint);
                     results.add(null);
                     failures.add(switch (e) {
                         case SQLException sql -> new StoreException(sql);
@@ -232,7 +236,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                     continue;
                 }
                 // Counted only once the savepoint is released: a failure there fails the whole batch.
-                execute(c, "RELEASE SAVEPOINT unit");
+                run(releaseSavepoint);
                 results.add(result);
                 failures.add(null);
             }
@@ -303,8 +307,17 @@ public final class GroupCommitWriter implements AutoCloseable {
         if (connection == null) {
             connection = source.open();
             connection.setAutoCommit(true);
+            Sql.cacheStatements(connection);
+            // Every unit runs these: parsed once per connection, not once per unit.
+            savepoint = connection.prepareStatement("SAVEPOINT unit");
+            releaseSavepoint = connection.prepareStatement("RELEASE SAVEPOINT unit");
+            rollbackToSavepoint = connection.prepareStatement("ROLLBACK TO SAVEPOINT unit");
         }
         return connection;
+    }
+
+    private static void run(PreparedStatement statement) throws SQLException {
+        statement.execute();
     }
 
     private void closeConnection() {
