@@ -17,6 +17,7 @@ import dev.hookline.ops.RetentionJob;
 import dev.hookline.outbound.AppStore;
 import dev.hookline.outbound.EndpointStore;
 import dev.hookline.outbound.EventTypeStore;
+import dev.hookline.outbound.Fanout;
 import dev.hookline.outbound.MessageStore;
 import dev.hookline.outbound.OperationalEvents;
 import dev.hookline.store.Database;
@@ -63,7 +64,7 @@ public final class Hookline implements AutoCloseable {
             EndpointStore endpoints = new EndpointStore(database, clock, cipher, new EndpointUrlRules(settings.httpsOnly(), guard));
             EventTypeStore eventTypes = new EventTypeStore(database, clock);
             WakeUp newWork = new WakeUp(); // rung by the message store after each commit that creates deliveries
-            MessageStore messages = new MessageStore(database, clock, endpoints, newWork, DeliveryQueue::enqueue);
+            MessageStore messages = new MessageStore(database, clock, new Fanout(endpoints), newWork, DeliveryQueue::enqueue);
             OperationalEvents operational = new OperationalEvents(messages, clock);
             DeliveryQueue queue = new DeliveryQueue(database, new EndpointHealth(settings.autoDisableAfter()), operational);
             delivery = new Dispatcher(queue, messages, endpoints, guard, clock, settings.maxInFlight(),

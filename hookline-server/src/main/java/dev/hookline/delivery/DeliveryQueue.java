@@ -6,6 +6,7 @@ import dev.hookline.core.Page;
 import dev.hookline.core.PageRequest;
 import dev.hookline.outbound.DeliveryState;
 import dev.hookline.outbound.Endpoint;
+import dev.hookline.outbound.Fanout;
 import dev.hookline.outbound.Message;
 import dev.hookline.outbound.MessageStore;
 import dev.hookline.outbound.OperationalEvents;
@@ -71,9 +72,12 @@ public final class DeliveryQueue {
      * caller's write ({@link MessageStore.Enqueue}). A delivery that already exists is left alone.
      */
     public static void enqueue(Connection c, Message message, Endpoint endpoint) throws SQLException {
+        // Routing may have read the endpoint before this write: queue only for one still there and enabled.
         int inserted = Sql.update(c, "INSERT INTO deliveries (id, message_id, endpoint_id, app_id, status, attempts, next_attempt_at,"
-                        + " created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (message_id, endpoint_id) DO NOTHING",
-                Ids.next("dlv"), message.id(), endpoint.id(), message.appId(), message.createdAt(), message.createdAt(), message.createdAt());
+                        + " created_at, updated_at) SELECT CAST(? AS TEXT), CAST(? AS TEXT), e.id, e.app_id, 'pending', 0,"
+                        + " CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT) FROM endpoints e WHERE e.id = ? AND e.enabled = 1"
+                        + " ON CONFLICT (message_id, endpoint_id) DO NOTHING",
+                Ids.next("dlv"), message.id(), message.createdAt(), message.createdAt(), message.createdAt(), endpoint.id());
         if (inserted == 0) {
             return;
         }
@@ -194,6 +198,7 @@ public final class DeliveryQueue {
             if (next.disabledBecause() != null) {
                 Sql.update(c, "UPDATE endpoints SET enabled = 0, updated_at = CASE WHEN updated_at >= ? THEN updated_at + 1 ELSE ? END"
                         + " WHERE id = ?", now, now, endpoint.id());
+                Fanout.changed(c, endpoint.appId()); // no new message goes to it from now on
             }
             boolean healthChanged = !next.health().equals(before);
             if (healthChanged) {

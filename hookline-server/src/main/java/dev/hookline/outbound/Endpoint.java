@@ -1,8 +1,5 @@
 package dev.hookline.outbound;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * A URL a customer registered to receive an app's messages. Secrets live apart, in
@@ -18,13 +15,5 @@ public record Endpoint(String id, String appId, String url, boolean enabled, End
      */
     public record Health(int consecutiveFailures, Long circuitOpenUntil, Long failingSince, String disabledReason) {
         public static final Health NEW = new Health(0, null, null, null);
-    }
-
-    /** Whether this endpoint receives a message; {@code message} is built only if a filter needs it. */
-    boolean wants(String event, List<String> messageChannels, Supplier<JsonNode> message) {
-        return enabled
-                && EventMatcher.eventMatches(policy.events(), event)
-                && EventMatcher.channelMatches(policy.channels(), messageChannels)
-                && policy.passes(message);
     }
 }

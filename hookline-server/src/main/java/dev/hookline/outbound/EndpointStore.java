@@ -25,7 +25,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Endpoints and their secrets. Secrets are sealed with the master key before they reach the
@@ -51,8 +50,9 @@ public final class EndpointStore {
             + " circuit_open_until, failing_since, disabled_reason, created_at, updated_at";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Parsed policies by endpoint id, valid while the row's updated_at is unchanged (fan-out is hot). */
-    private final Map<String, CachedPolicy> parsed = new ConcurrentHashMap<>();
+    /** Parsed policies by endpoint id, valid while the row's updated_at is unchanged; bounded, least recently used out. */
+    private final com.github.benmanes.caffeine.cache.Cache<String, CachedPolicy> parsed =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000).build();
 
     private record CachedPolicy(long updatedAt, EndpointPolicy policy) {}
 
@@ -78,6 +78,7 @@ public final class EndpointStore {
 
     public Created create(String appIdOrUid, Fields body) {
         body.allowOnly(CREATE_FIELDS);
+        limitFilter(body);
         String url = url(body);
         boolean enabled = !Boolean.FALSE.equals(body.bool("enabled"));
         EndpointPolicy policy = EndpointPolicy.fromJson(body);
@@ -92,6 +93,7 @@ public final class EndpointStore {
                             + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     ep.id(), ep.appId(), ep.url(), ep.enabled(), policy.timeoutMs(), policy.fifo(), policy.toJson().toString(), sealed,
                     publicKey, now, now);
+            Fanout.changed(c, app.id());
             return new Created(ep, secret);
         });
     }
@@ -120,6 +122,7 @@ public final class EndpointStore {
      */
     public Endpoint update(String appIdOrUid, String endpointId, Fields patch, Updated then) {
         patch.allowOnly(PATCH_FIELDS);
+        limitFilter(patch);
         String newUrl = patch.has("url") ? url(patch) : null;
         Boolean enabled = patch.bool("enabled");
         return db.write(c -> {
@@ -141,6 +144,7 @@ public final class EndpointStore {
                             + " consecutive_failures = ?, circuit_open_until = ?, failing_since = ?, disabled_reason = ? WHERE id = ?",
                     updated.url(), updated.enabled(), policy.timeoutMs(), policy.fifo(), policy.toJson().toString(), updated.updatedAt(),
                     health.consecutiveFailures(), health.circuitOpenUntil(), health.failingSince(), health.disabledReason(), updated.id());
+            Fanout.changed(c, updated.appId());
             then.run(c, current, updated);
             return updated;
         });
@@ -150,7 +154,8 @@ public final class EndpointStore {
         db.write(c -> {
             Endpoint ep = require(c, AppStore.require(c, appIdOrUid).id(), endpointId);
             Sql.update(c, "DELETE FROM endpoints WHERE id = ?", ep.id());
-            parsed.remove(ep.id());
+            parsed.invalidate(ep.id());
+            Fanout.changed(c, ep.appId());
             return null;
         });
     }
@@ -191,11 +196,9 @@ public final class EndpointStore {
 
     public record Signable(Endpoint endpoint, SigningSecrets secrets) {}
 
-    /** The app's endpoints that would receive a message of this event and these channels. */
-    List<Endpoint> subscribers(Connection c, String appId, String event, List<String> channels,
-                               java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> message) throws SQLException {
-        return Sql.list(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND enabled = 1", this::row, appId)
-                .stream().filter(ep -> ep.wants(event, channels, message)).toList();
+    /** The app's enabled endpoints, for {@link Fanout} to index. */
+    List<Endpoint> enabledOf(Connection c, String appId) throws SQLException {
+        return Sql.list(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND enabled = 1", this::row, appId);
     }
 
     static Endpoint require(Connection c, String appId, String endpointId) throws SQLException {
@@ -206,7 +209,7 @@ public final class EndpointStore {
     private Endpoint row(ResultSet rs) throws SQLException {
         String id = rs.getString("id");
         long updatedAt = rs.getLong("updated_at");
-        CachedPolicy cached = parsed.get(id);
+        CachedPolicy cached = parsed.getIfPresent(id);
         EndpointPolicy policy;
         if (cached != null && cached.updatedAt() == updatedAt) {
             policy = cached.policy();
@@ -259,6 +262,17 @@ public final class EndpointStore {
         }
         urlCheck.check(body.name("url"), uri);
         return raw;
+    }
+
+    /** The most JSON a filter may be: enough for any real condition, and a bound on fan-out's work per endpoint. */
+    public static final int MAX_FILTER_CHARS = 8 * 1024;
+
+    private static void limitFilter(Fields body) {
+        var filter = body.raw("filter");
+        if (filter != null && filter.toString().length() > MAX_FILTER_CHARS) {
+            throw new Failure.Invalid(body.name("filter"), "must be at most " + MAX_FILTER_CHARS
+                    + " characters of JSON; match on fewer values, or tag messages with channels instead");
+        }
     }
 
     /** The secret to store: the caller's (validated) or a generated one of the kind the signature needs. */

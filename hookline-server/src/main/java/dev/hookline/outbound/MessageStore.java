@@ -38,14 +38,14 @@ public final class MessageStore {
 
     private final Database db;
     private final Clock clock;
-    private final EndpointStore endpoints;
+    private final Fanout fanout;
     private final WakeUp newWork;
     private final Enqueue enqueue;
 
-    public MessageStore(Database db, Clock clock, EndpointStore endpoints, WakeUp newWork, Enqueue enqueue) {
+    public MessageStore(Database db, Clock clock, Fanout fanout, WakeUp newWork, Enqueue enqueue) {
         this.db = db;
         this.clock = clock;
-        this.endpoints = endpoints;
+        this.fanout = fanout;
         this.newWork = newWork;
         this.enqueue = enqueue;
     }
@@ -58,29 +58,51 @@ public final class MessageStore {
      * fans out nothing.
      */
     public Ingested ingest(String appIdOrUid, NewMessage m) {
-        Ingested result = db.write(c -> ingestIn(c, AppStore.require(c, appIdOrUid).id(), m));
+        // Routing and content filters run here, on a read connection, not in the single writer: an
+        // app with many endpoints or heavy filters costs its own request time, never other apps' writes.
+        Routed routed = db.read(c -> {
+            App app = AppStore.require(c, appIdOrUid);
+            Message msg = newMessage(app.id(), m);
+            return new Routed(msg, fanout.subscribers(c, app.id(), m.event(), m.channels(), new FilterView(msg)));
+        });
+        Ingested result = db.write(c -> {
+            if (!AppStore.exists(c, routed.message().appId())) {
+                throw new Failure.NotFound("app", appIdOrUid); // deleted since it was read
+            }
+            return store(c, routed.message(), routed.targets());
+        });
         if (result.deliveries() > 0) {
             wake();
         }
         return result;
     }
 
+    private record Routed(Message message, List<Endpoint> targets) {}
+
     /**
      * {@link #ingest} inside a write the caller runs (so the message commits or not together with
      * the caller's own rows). The caller calls {@link #wake()} once that write has committed.
      */
     public Ingested ingestIn(Connection c, String appId, NewMessage m) throws SQLException {
-        Message msg = new Message(Ids.next("msg"), appId, m.eventId(), m.event(), m.channels(), m.data(), clock.millis());
+        Message msg = newMessage(appId, m);
+        return store(c, msg, fanout.subscribers(c, appId, m.event(), m.channels(), new FilterView(msg)));
+    }
+
+    private Message newMessage(String appId, NewMessage m) {
+        return new Message(Ids.next("msg"), appId, m.eventId(), m.event(), m.channels(), m.data(), clock.millis());
+    }
+
+    /** Stores the message and its deliveries; a repeated event id returns the first message and stores nothing. */
+    private Ingested store(Connection c, Message msg, List<Endpoint> targets) throws SQLException {
         // ON CONFLICT rather than look-then-insert: two nodes given the same id at once must not both
         // fan out, and the loser must get the first message, not a unique-key error.
         int inserted = Sql.update(c, "INSERT INTO messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)"
                         + " ON CONFLICT (app_id, event_id) DO NOTHING",
-                msg.id(), appId, msg.eventId(), msg.event(), channelsJson(msg.channels()), msg.payload(), msg.createdAt());
+                msg.id(), msg.appId(), msg.eventId(), msg.event(), channelsJson(msg.channels()), msg.payload(), msg.createdAt());
         if (inserted == 0) {
             return new Ingested(Sql.one(c, "SELECT " + COLUMNS + " FROM messages WHERE app_id = ? AND event_id = ?",
-                    MessageStore::row, appId, m.eventId()).orElseThrow(), false, 0);
+                    MessageStore::row, msg.appId(), msg.eventId()).orElseThrow(), false, 0);
         }
-        List<Endpoint> targets = endpoints.subscribers(c, appId, m.event(), m.channels(), new FilterView(msg));
         for (Endpoint ep : targets) {
             enqueue.deliver(c, msg, ep);
         }
@@ -100,7 +122,7 @@ public final class MessageStore {
         Ingested result = db.write(c -> {
             App app = AppStore.require(c, appIdOrUid);
             Endpoint ep = EndpointStore.require(c, app.id(), endpointId);
-            Message msg = new Message(Ids.next("msg"), app.id(), m.eventId(), m.event(), m.channels(), m.data(), clock.millis());
+            Message msg = newMessage(app.id(), m);
             Sql.update(c, "INSERT INTO messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
                     msg.id(), msg.appId(), msg.eventId(), msg.event(), channelsJson(msg.channels()), msg.payload(), msg.createdAt());
             enqueue.deliver(c, msg, ep);
