@@ -45,18 +45,23 @@ class GroupCommitWriterTest {
     void everyCallerThatReturnsHasItsRowCommittedAndVisibleToAnotherConnection() throws Exception {
         int writers = 500;
         ConcurrentLinkedQueue<String> returned = new ConcurrentLinkedQueue<>();
+        java.util.concurrent.Semaphore checks = new java.util.concurrent.Semaphore(16);
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < writers; i++) {
                 String name = "k" + i;
                 pool.execute(() -> {
                     db.write(c -> Sql.update(c, "INSERT INTO meta (name, value) VALUES (?, 'v')", name));
                     // read back through a brand-new connection: only a committed row is visible there
+                    // (a few at a time: 500 new connections at once would exceed PostgreSQL's limit)
+                    checks.acquireUninterruptibly();
                     try (var other = otherConnection()) {
                         if (Sql.one(other, "SELECT name FROM meta WHERE name = ?", rs -> rs.getString(1), name).isPresent()) {
                             returned.add(name);
                         }
                     } catch (java.sql.SQLException e) {
                         throw new IllegalStateException(e);
+                    } finally {
+                        checks.release();
                     }
                 });
             }
