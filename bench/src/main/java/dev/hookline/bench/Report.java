@@ -37,6 +37,10 @@ final class Report {
                 + " under [Machine](#machine); on another machine they will differ, and only figures measured in the"
                 + " same run (the ratio) compare directly.");
         line("");
+        line("How the cost holds up with a full database (a million pending deliveries behind dead endpoints, ten"
+                + " thousand endpoints in one app, ten million rows of history) is measured by `bench/scale/run`:"
+                + " [benchmarks-scale.md](benchmarks-scale.md).");
+        line("");
         line("## Reproduce");
         line("");
         line("```sh");
