@@ -89,7 +89,7 @@ public final class DeliveryQueue {
     }
 
     /** A row the claim may lease. */
-    private record Candidate(String deliveryId, String messageId, String appId, int attempts) {}
+    private record Candidate(String deliveryId, String messageId, String appId, int attempts, long dueAt) {}
 
     /** An endpoint whose head is due. */
     private record Ready(String id, boolean fifo, int timeoutMs) {}
@@ -125,28 +125,45 @@ public final class DeliveryQueue {
                 if (take <= 0) {
                     continue;
                 }
-                List<Candidate> rows = endpoint.fifo()
-                        ? Sql.list(c, "SELECT id, message_id, app_id, attempts FROM deliveries WHERE endpoint_id = ? AND status = 'pending'"
-                                + " AND lease_owner IS NULL AND next_attempt_at <= ? AND message_id = (SELECT MIN(h.message_id) FROM deliveries h"
-                                + " WHERE h.endpoint_id = ? AND h.status = 'pending')" + db.dialect().lockRows(),
-                                DeliveryQueue::candidate, endpoint.id(), now, endpoint.id())
-                        : Sql.list(c, "SELECT id, message_id, app_id, attempts FROM deliveries WHERE endpoint_id = ? AND status = 'pending'"
-                                + " AND lease_owner IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?" + db.dialect().lockRows(),
-                                DeliveryQueue::candidate, endpoint.id(), now, take);
                 long leasedUntil = now + LEASE_MARGIN_MS + endpoint.timeoutMs();
-                for (Candidate row : rows) {
-                    Sql.update(c, "UPDATE deliveries SET lease_owner = ?, leased_until = ? WHERE id = ?", leaseToken, leasedUntil, row.deliveryId());
-                    claimed.add(new DeliveryClaim(row.deliveryId(), row.messageId(), endpoint.id(), row.appId(), row.attempts(), leaseToken));
+                if (endpoint.fifo()) {
+                    for (Candidate row : Sql.list(c, "SELECT id, message_id, app_id, attempts, next_attempt_at FROM deliveries"
+                            + " WHERE endpoint_id = ? AND status = 'pending' AND lease_owner IS NULL AND next_attempt_at <= ? AND message_id ="
+                            + " (SELECT MIN(h.message_id) FROM deliveries h WHERE h.endpoint_id = ? AND h.status = 'pending')"
+                            + db.dialect().lockRows(), DeliveryQueue::candidate, endpoint.id(), now, endpoint.id())) {
+                        claimed.add(lease(c, row, endpoint.id(), leaseToken, leasedUntil));
+                    }
+                    setHead(c, endpoint.id(), true, true, null, now);
+                    continue;
                 }
-                // Served: to the back of the line, behind endpoints still waiting since before now.
-                setHead(c, endpoint.id(), true, endpoint.fifo(), null, now);
+                // One row more than it takes: the first one left (due now or later) is the new head.
+                List<Candidate> rows = Sql.list(c, "SELECT id, message_id, app_id, attempts, next_attempt_at FROM deliveries"
+                        + " WHERE endpoint_id = ? AND status = 'pending' AND lease_owner IS NULL ORDER BY next_attempt_at LIMIT ?"
+                        + db.dialect().lockRows(), DeliveryQueue::candidate, endpoint.id(), take + 1);
+                Long head = null;
+                for (Candidate row : rows) {
+                    if (row.dueAt() <= now && claimed.size() < limit && take-- > 0) {
+                        claimed.add(lease(c, row, endpoint.id(), leaseToken, leasedUntil));
+                    } else {
+                        // Served: to the back of the line, behind endpoints still waiting since before now.
+                        head = Math.max(row.dueAt(), now);
+                        break;
+                    }
+                }
+                Sql.update(c, "UPDATE endpoints SET next_due_at = ? WHERE id = ?", head, endpoint.id());
             }
             return claimed;
         });
     }
 
     private static Candidate candidate(ResultSet rs) throws SQLException {
-        return new Candidate(rs.getString("id"), rs.getString("message_id"), rs.getString("app_id"), rs.getInt("attempts"));
+        return new Candidate(rs.getString("id"), rs.getString("message_id"), rs.getString("app_id"), rs.getInt("attempts"),
+                rs.getLong("next_attempt_at"));
+    }
+
+    private static DeliveryClaim lease(Connection c, Candidate row, String endpointId, String leaseToken, long leasedUntil) throws SQLException {
+        Sql.update(c, "UPDATE deliveries SET lease_owner = ?, leased_until = ? WHERE id = ?", leaseToken, leasedUntil, row.deliveryId());
+        return new DeliveryClaim(row.deliveryId(), row.messageId(), endpointId, row.appId(), row.attempts(), leaseToken);
     }
 
     /** Leases whose holder died (or overran) become claimable again. */
