@@ -1,16 +1,22 @@
 package dev.hookline.delivery;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.hookline.core.Times;
 import dev.hookline.outbound.Endpoint;
 import dev.hookline.outbound.EndpointPolicy;
 import dev.hookline.outbound.Message;
-import dev.hookline.outbound.NewMessage;
 import dev.hookline.outbound.SigningSecrets;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a message into the bytes and headers one endpoint receives, signed with the endpoint's
@@ -22,21 +28,18 @@ import java.util.Map;
  */
 final class RequestSigner {
     static final String USER_AGENT = "Hookline/0.1";
-    private static final List<String> TEST_ENVELOPE = List.of("id", "event", "timestamp", "data");
+    private static final JsonFactory NAMES = new JsonFactory();
 
     private RequestSigner() {}
 
     static SignedRequest sign(Message message, Endpoint endpoint, SigningSecrets secrets, int attempt, long nowMillis) {
         EndpointPolicy policy = endpoint.policy();
-        byte[] body;
-        if (message.event().equals(NewMessage.TEST_EVENT)) {
-            body = envelope(message, TEST_ENVELOPE);
-        } else {
-            body = switch (policy.payloadFormat()) {
-                case ENVELOPE -> envelope(message, policy.envelope());
-                case RAW -> message.payload();
-            };
-        }
+        // A test message takes the endpoint's own shape, so the Test button shows what real events will look like.
+        byte[] body = switch (policy.payloadFormat()) {
+            case ENVELOPE -> envelope(message, policy.envelope(), false);
+            case MERGED -> envelope(message, policy.envelope(), true);
+            case RAW -> message.payload();
+        };
         long timestamp = nowMillis / 1000;
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
@@ -60,27 +63,95 @@ final class RequestSigner {
         }
     }
 
-    /** The envelope's keys in the configured order, with {@code data} spliced in as the producer sent it. */
-    static byte[] envelope(Message m, List<String> keys) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(m.payload().length + 128);
+    /**
+     * The envelope's keys in the configured order, with {@code data} spliced in as the producer sent
+     * it. When {@code merged}, data's own members stand where {@code data} would (seed 001's
+     * {@code {event, inbox, message}}); an envelope key that data also has is left out, so the
+     * producer's value wins and the body never holds a key twice.
+     */
+    static byte[] envelope(Message m, List<String> keys, boolean merged) {
+        byte[] payload = m.payload();
+        Set<String> dataKeys = merged ? topLevelKeys(payload) : Set.of();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + 128);
         out.write('{');
-        for (int i = 0; i < keys.size(); i++) {
-            String key = keys.get(i);
-            if (i > 0) {
+        boolean first = true;
+        for (String key : keys) {
+            if (!key.equals("data") && dataKeys.contains(key)) {
+                continue;
+            }
+            if (merged && key.equals("data")) {
+                int[] members = members(payload);
+                if (members[0] < members[1]) {
+                    if (!first) {
+                        out.write(',');
+                    }
+                    out.write(payload, members[0], members[1] - members[0]);
+                    first = false;
+                }
+                continue;
+            }
+            if (!first) {
                 out.write(',');
             }
+            first = false;
             writeString(out, key);
             out.write(':');
             switch (key) {
                 case "id" -> writeString(out, m.id());
                 case "event", "type" -> writeString(out, m.event());
                 case "created_at", "timestamp" -> writeString(out, Times.format(m.createdAt()));
-                case "data" -> out.writeBytes(m.payload());
+                case "data" -> out.writeBytes(payload);
                 default -> throw new IllegalStateException("unknown envelope key " + key);
             }
         }
         out.write('}');
         return out.toByteArray();
+    }
+
+    /** The names of a JSON object's own members (data is always an object: the API refuses anything else). */
+    private static Set<String> topLevelKeys(byte[] object) {
+        Set<String> names = new HashSet<>();
+        try (JsonParser p = NAMES.createParser(object)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return names;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                names.add(p.currentName());
+                p.nextToken();
+                p.skipChildren();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("a stored payload is not JSON", e);
+        }
+        return names;
+    }
+
+    /**
+     * Where an object's members start and end in its bytes: inside the outer braces, with the
+     * whitespace next to them trimmed ({@code [n, n]} for an empty object).
+     */
+    private static int[] members(byte[] object) {
+        int start = 0;
+        int end = object.length;
+        while (start < end && object[start] != '{') {
+            start++;
+        }
+        while (end > start && object[end - 1] != '}') {
+            end--;
+        }
+        start++;
+        end--;
+        while (start < end && isJsonWhitespace(object[start])) {
+            start++;
+        }
+        while (end > start && isJsonWhitespace(object[end - 1])) {
+            end--;
+        }
+        return new int[] {start, Math.max(start, end)};
+    }
+
+    private static boolean isJsonWhitespace(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 
     private static void writeString(ByteArrayOutputStream out, String value) {

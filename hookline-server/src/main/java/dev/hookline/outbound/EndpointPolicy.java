@@ -259,8 +259,9 @@ public record EndpointPolicy(
         }
         return switch (v) {
             case "envelope" -> PayloadFormat.ENVELOPE;
+            case "merged" -> PayloadFormat.MERGED;
             case "raw" -> PayloadFormat.RAW;
-            default -> throw new Failure.Invalid(f.name("payload_format"), "must be 'envelope' or 'raw'");
+            default -> throw new Failure.Invalid(f.name("payload_format"), "must be 'envelope', 'merged' or 'raw'");
         };
     }
 

@@ -4,6 +4,8 @@ package dev.hookline.outbound;
 public enum PayloadFormat {
     /** {@code {"id","event","created_at","data"}} */
     ENVELOPE,
+    /** the envelope with {@code data}'s members in place of {@code data}: {@code {"event", ...data}} */
+    MERGED,
     /** the producer's {@code data}, byte for byte */
     RAW;
 

@@ -101,6 +101,9 @@ class EncrataSeedTest {
         Await.until("the test delivery", WAIT, () -> receiver.count() == 1);
         Receiver.Request r = receiver.requests().get(0);
         assertThat(python(r.body(), webhook.text("/secret"), r.header("X-Encrata-Signature"))).isEqualTo("True");
+        // the test delivery has the endpoint's own {event, data, created_at} shape, like every real one
+        assertThat(r.bodyText()).matches("\\{\"event\":\"webhook\\.test\",\"data\":\\{\"message\":\"[^\"]+\",\"webhook_id\":\"" + ep
+                + "\",\"timestamp\":\\d+},\"created_at\":\"[^\"]+\"}");
         var deliveries = Await.value("the delivery list", WAIT,
                 () -> server.get("/v1/apps/ws/endpoints/" + ep + "/attempts").body().get("data"), d -> d.size() == 1);
         assertThat(deliveries.get(0).get("status").asText()).isEqualTo("succeeded");

@@ -31,9 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
 @EnumSource(Backend.class)
 class PosternSeedTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /** The document's {@code message.received} body, byte for byte. */
     private static final String DELIVERY = """
             {"event":"message.received","inbox":"agent7@x4p.mszazu.com","message":{"id":"msg_8Tz","thread_id":"thread_9aB",\
             "from":"no-reply@acme.test","subject":"Verify your email","received_at":"2026-06-12T18:05:42Z"}}""";
+    /** What the producer sends as {@code data}: the body without {@code event}, which the merged envelope adds. */
+    private static final String DATA = DELIVERY.replace("{\"event\":\"message.received\",", "{");
 
     private final TestServer server;
     private final Receiver inbox7 = new Receiver();
@@ -58,7 +61,7 @@ class PosternSeedTest {
         String channels = address == null ? "" : ",\"channels\":[\"" + address + "\"]";
         var r = server.createEndpoint("postern", "{\"url\":\"" + receiver.url() + "\",\"events\":[\"message.received\"]" + channels
                 + ",\"signature\":{\"scheme\":\"timestamped\",\"header\":\"X-Postern-Signature\"},\"event_header\":\"X-Postern-Event\""
-                + ",\"payload_format\":\"raw\"}");
+                + ",\"payload_format\":\"merged\",\"envelope\":[\"event\",\"data\"]}");
         assertThat(r.text("/secret")).startsWith("whsec_");
         return r.text("/secret");
     }
@@ -69,9 +72,9 @@ class PosternSeedTest {
         String scopedSecret = register(inbox7, "agent7@x4p.mszazu.com");
         String allSecret = register(everything, null);
 
-        server.post("/v1/apps/postern/messages", "{\"event\":\"message.received\",\"channels\":[\"agent7@x4p.mszazu.com\"],\"data\":" + DELIVERY + "}");
+        server.post("/v1/apps/postern/messages", "{\"event\":\"message.received\",\"channels\":[\"agent7@x4p.mszazu.com\"],\"data\":" + DATA + "}");
         server.post("/v1/apps/postern/messages", "{\"event\":\"message.received\",\"channels\":[\"other@x4p.mszazu.com\"],\"data\":"
-                + DELIVERY.replace("agent7", "other") + "}");
+                + DATA.replace("agent7", "other") + "}");
         server.post("/v1/apps/postern/messages", "{\"event\":\"message.sent\",\"data\":{}}");
 
         Await.until("both deliveries to the catch-all endpoint", WAIT, () -> everything.count() == 2);
@@ -92,10 +95,29 @@ class PosternSeedTest {
     }
 
     @Test
+    void theMergedEnvelopeKeepsTheProducersBytesAndLetsTheProducersOwnKeysWin() {
+        server.post("/v1/apps", "{\"name\":\"Postern\",\"uid\":\"postern\"}");
+        register(inbox7, null);
+
+        // spacing inside data is kept as sent; data's own "event" replaces the envelope's, never doubles it
+        server.post("/v1/apps/postern/messages", "{\"event\":\"message.received\",\"data\":{ \"inbox\" : \"a@b\" }}");
+        server.post("/v1/apps/postern/messages", "{\"event\":\"message.received\",\"data\":{\"event\":\"mine\",\"inbox\":\"a@b\"}}");
+        server.post("/v1/apps/postern/messages", "{\"event\":\"message.received\",\"data\":{}}");
+
+        Await.until("three deliveries", WAIT, () -> inbox7.count() == 3);
+        assertThat(inbox7.requests()).extracting(Receiver.Request::bodyText).containsExactlyInAnyOrder(
+                "{\"event\":\"message.received\",\"inbox\" : \"a@b\"}",
+                "{\"event\":\"mine\",\"inbox\":\"a@b\"}",
+                "{\"event\":\"message.received\"}");
+        assertThat(server.post("/v1/apps/postern/endpoints", "{\"url\":\"" + inbox7.url() + "\",\"payload_format\":\"flat\"}")
+                .text("/error/message")).isEqualTo("payload_format: must be 'envelope', 'merged' or 'raw'");
+    }
+
+    @Test
     void aStaleTimestampIsRejectableAsTheDocumentAdvises() throws Exception {
         server.post("/v1/apps", "{\"name\":\"Postern\",\"uid\":\"postern\"}");
         String secret = register(inbox7, null);
-        server.post("/v1/apps/postern/messages", "{\"event\":\"message.received\",\"data\":" + DELIVERY + "}");
+        server.post("/v1/apps/postern/messages", "{\"event\":\"message.received\",\"data\":" + DATA + "}");
         Await.until("the delivery", WAIT, () -> inbox7.count() == 1);
         Receiver.Request r = inbox7.requests().get(0);
         long t = Long.parseLong(r.header("X-Postern-Signature").replaceAll("^t=(\\d+),.*", "$1"));
@@ -116,7 +138,7 @@ class PosternSeedTest {
         String ep = server.get("/v1/apps/postern/endpoints").text("/data/0/id");
         String rotated = server.post("/v1/apps/postern/endpoints/" + ep + "/secret/rotate", null).text("/secret");
 
-        server.post("/v1/apps/postern/messages", "{\"event\":\"message.received\",\"data\":" + DELIVERY + "}");
+        server.post("/v1/apps/postern/messages", "{\"event\":\"message.received\",\"data\":" + DATA + "}");
 
         Await.until("the delivery", WAIT, () -> inbox7.count() == 1);
         Receiver.Request r = inbox7.requests().get(0);
