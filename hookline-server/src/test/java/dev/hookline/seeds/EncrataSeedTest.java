@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Seed 003 (Encrata): an event catalog; {@code {event, data, created_at}} payloads; a hex HMAC of
- * the raw body in {@code X-Encrata-Signature}, checked by the document's own Python and Node
+ * the raw body in {@code X-Encrata-Signature}, checked by the document's own Python, Node and Go
  * verifiers; HTTPS-only endpoint URLs; a 5-second timeout; test and delivery-list calls.
  */
 @ParameterizedClass(name = "{0}")
@@ -52,7 +52,7 @@ class EncrataSeedTest {
     }
 
     @Test
-    void theDocumentsPythonAndNodeVerifiersAcceptTheDeliveredPayload() {
+    void theDocumentsPythonNodeAndGoVerifiersAcceptTheDeliveredPayload() {
         for (String type : CATALOG) {
             assertThat(server.post("/v1/event-types", "{\"name\":\"" + type + "\"}").status()).isEqualTo(201);
         }
@@ -71,6 +71,8 @@ class EncrataSeedTest {
 
         assertThat(python(r.body(), secret, signature)).isEqualTo("True");
         assertThat(node(r.body(), secret, signature)).isEqualTo("true");
+        assertThat(go(r.body(), secret, signature)).isEqualTo("true");
+        assertThat(go(r.body(), secret + "x", signature)).isEqualTo("false");
         assertThat(python(r.body(), secret + "x", signature)).isEqualTo("False");
         assertThat(python("{\"event\":\"lookup.completed\"}".getBytes(), secret, signature)).isEqualTo("False");
     }
@@ -148,6 +150,40 @@ class EncrataSeedTest {
                 console.log(String(verifySignature(payload, process.argv[3], process.argv[4])));
                 """);
         SeedDocs.Run run = SeedDocs.run(work, "node", script.toString(), work.resolve("body.bin").toString(), secret, signature);
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        return run.output();
+    }
+
+    /**
+     * The document's Go snippet, as printed, in a file of its own ({@code package main} added: the
+     * snippet has its own import block), called from a second file with the raw body.
+     */
+    private String go(byte[] body, String secret, String signature) {
+        Path dir = work.resolve("go");
+        SeedDocs.write(work, "body.bin", body);
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        SeedDocs.write(dir, "verify.go", "package main\n\n" + SeedDocs.codeBlock(SeedDocs.seed("003"), "go Go"));
+        SeedDocs.write(dir, "main.go", """
+                package main
+
+                import (
+                    "fmt"
+                    "os"
+                )
+
+                func main() {
+                    payload, err := os.ReadFile(os.Args[1])
+                    if err != nil {
+                        panic(err)
+                    }
+                    fmt.Println(VerifySignature(payload, os.Args[2], os.Args[3]))
+                }
+                """);
+        SeedDocs.Run run = SeedDocs.run(dir, "go", "run", "verify.go", "main.go", work.resolve("body.bin").toString(), secret, signature);
         assertThat(run.exitCode()).as(run.output()).isZero();
         return run.output();
     }
