@@ -1,5 +1,7 @@
 package dev.hookline.api;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.hookline.core.Failure;
 import dev.hookline.core.Hashes;
 import dev.hookline.core.Ids;
@@ -11,10 +13,9 @@ import java.security.MessageDigest;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * API keys: {@code hk_} and 43 characters (256 random bits), shown once and stored only as their
@@ -27,23 +28,23 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ApiKeys {
     static final String PREFIX = "hk_";
     private static final String ROOT_HASH = "root_key_sha256";
-    private static final long CACHE_MILLIS = 10_000;
+    /** How long a revoked key may still pass on another node (on this one, revoking evicts it at once). */
+    private static final Duration CACHE_FOR = Duration.ofSeconds(10);
     /** Live keys cached at most; unknown keys are never cached, so random tokens cannot fill memory. */
     private static final int CACHE_MAX = 10_000;
 
     record ApiKey(String id, String name, String appId, String keyPrefix, long createdAt) {}
 
-    private record Cached(Principal principal, long until) {}
-
     private final Database db;
     private final Clock clock;
     private final byte[] configuredRootHash;
     private volatile byte[] storedRootHash;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final Cache<String, Principal> cache;
 
     ApiKeys(Database db, Clock clock, String configuredRootKey) {
         this.db = db;
         this.clock = clock;
+        this.cache = Caffeine.newBuilder().maximumSize(CACHE_MAX).expireAfterWrite(CACHE_FOR).ticker(() -> clock.millis() * 1_000_000L).build();
         this.configuredRootHash = configuredRootKey == null ? null : Hashes.sha256(configuredRootKey);
         this.storedRootHash = db.read(c -> Sql.one(c, "SELECT value FROM meta WHERE name = ?", rs -> rs.getString(1), ROOT_HASH))
                 .map(HexFormat.of()::parseHex).orElse(null);
@@ -78,21 +79,13 @@ final class ApiKeys {
             return Optional.of(new Principal("root", null));
         }
         String hex = HexFormat.of().formatHex(hash);
-        long now = clock.millis();
-        Cached cached = cache.get(hex);
-        if (cached != null && cached.until > now) {
-            return Optional.of(cached.principal);
+        Principal cached = cache.getIfPresent(hex);
+        if (cached != null) {
+            return Optional.of(cached);
         }
         Optional<Principal> principal = db.read(c -> Sql.one(c, "SELECT id, app_id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
                 rs -> new Principal(rs.getString("id"), rs.getString("app_id")), hex));
-        if (principal.isPresent()) {
-            if (cache.size() >= CACHE_MAX) {
-                cache.clear();
-            }
-            cache.put(hex, new Cached(principal.get(), now + CACHE_MILLIS));
-        } else {
-            cache.remove(hex);
-        }
+        principal.ifPresent(p -> cache.put(hex, p));
         return principal;
     }
 
@@ -122,7 +115,7 @@ final class ApiKeys {
         if (n == 0) {
             throw new Failure.NotFound("api key", id);
         }
-        cache.values().removeIf(cached -> cached.principal.keyId().equals(id));
+        cache.asMap().values().removeIf(principal -> principal.keyId().equals(id));
     }
 
     private static ApiKey row(ResultSet rs) throws SQLException {
