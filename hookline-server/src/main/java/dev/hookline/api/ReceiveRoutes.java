@@ -1,6 +1,5 @@
 package dev.hookline.api;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.core.Failure;
 import dev.hookline.inbound.InboundReceiver;
 import dev.hookline.inbound.Source;
@@ -53,13 +52,7 @@ final class ReceiveRoutes {
         return switch (receiver.receive(source, headers, body)) {
             case InboundReceiver.Outcome.Accepted a -> {
                 count(a.duplicate() ? "duplicate" : "accepted");
-                ObjectNode out = Json.object();
-                out.put("success", true);
-                out.put("id", a.event().id());
-                if (a.event().messageId() != null) {
-                    out.put("message_id", a.event().messageId());
-                }
-                yield Reply.ok(out);
+                yield Reply.ok(source.config().answer().render(a.event()));
             }
             case InboundReceiver.Outcome.Rejected rejected -> {
                 count(rejected.reason().name().toLowerCase(java.util.Locale.ROOT));
@@ -68,6 +61,7 @@ final class ReceiveRoutes {
                             .withHeader("Retry-After", Long.toString(Math.max(1, (rejected.retryAfterMillis() + 999) / 1000)));
                     case UNAUTHORIZED -> Reply.error(401, "unauthorized", rejected.message());
                     case MALFORMED_BODY -> Reply.error(400, "invalid_body", rejected.message());
+                    case UNNAMED_EVENT -> Reply.error(400, "invalid_event", rejected.message());
                 };
             }
         };

@@ -75,11 +75,11 @@ final class SourceRoutes {
                 .route(Method.GET, one + "/events", this::events)
                 .route(Method.GET, one + "/events/{evt}", call -> {
                     call.requireRoot();
-                    return Reply.ok(view(events.get(sources.get(call.param("id")).id(), call.param("evt"))));
+                    return Reply.ok(view(events.get(sources.get(call.param("id")).id(), call.param("evt")), rawBody(call)));
                 })
                 .route(Method.POST, one + "/events/{evt}/replay", call -> {
                     call.requireRoot();
-                    return Reply.accepted(view(receiver.replay(sources.get(call.param("id")), call.param("evt"))));
+                    return Reply.accepted(view(receiver.replay(sources.get(call.param("id")), call.param("evt")), false));
                 });
     }
 
@@ -100,9 +100,10 @@ final class SourceRoutes {
                 throw new Failure.Invalid("wait", "must be a whole number of seconds from 0 to " + MAX_WAIT_SECONDS);
             }
         }
+        boolean raw = rawBody(call);
         var result = events.listAfter(source.id(), page, Duration.ofSeconds(seconds));
         // An empty page still gives a cursor to continue from, so a poller never re-reads old events.
-        ObjectNode out = (ObjectNode) Reply.page(result, SourceRoutes::view).body();
+        ObjectNode out = (ObjectNode) Reply.page(result, e -> view(e, raw)).body();
         if (result.data().isEmpty() && page.after() != null) {
             out.put("next", page.after());
         } else if (!result.data().isEmpty() && result.next() == null) {
@@ -142,7 +143,22 @@ final class SourceRoutes {
         return proto + "://" + host;
     }
 
-    static ObjectNode view(InboundEvent e) {
+    /**
+     * {@code ?body_encoding=base64}: the body as the exact bytes received, so a puller can check the
+     * sender's signature itself (parsing JSON and writing it again would change the bytes).
+     */
+    private static boolean rawBody(Call call) {
+        String encoding = call.query("body_encoding");
+        if (encoding == null || encoding.equals("auto")) {
+            return false;
+        }
+        if (!encoding.equals("base64")) {
+            throw new Failure.Invalid("body_encoding", "must be 'base64' (the exact bytes received) or 'auto'");
+        }
+        return true;
+    }
+
+    static ObjectNode view(InboundEvent e, boolean rawBody) {
         ObjectNode out = Json.object();
         out.put("id", e.id());
         out.put("source_id", e.sourceId());
@@ -150,10 +166,16 @@ final class SourceRoutes {
         out.put("content_type", e.contentType());
         ObjectNode headers = out.putObject("headers");
         e.headers().forEach((name, values) -> headers.put(name, String.join(", ", values)));
-        putBody(out, e);
+        if (rawBody) {
+            out.put("body", Base64.getEncoder().encodeToString(e.body()));
+            out.put("body_encoding", "base64");
+        } else {
+            putBody(out, e);
+        }
         out.put("verification", e.verification());
         out.put("dedupe_key", e.dedupeKey());
         out.put("message_id", e.messageId());
+        out.put("note", e.note());
         return out;
     }
 

@@ -22,7 +22,7 @@ import java.util.Optional;
 public final class InboundEventStore {
     /** Announces, across nodes, that inbound events were committed (wakes long-polls). */
     public static final String CHANNEL = "hookline_inbound";
-    static final String COLUMNS = "id, source_id, dedupe_key, content_type, headers, body, verification, message_id, received_at";
+    static final String COLUMNS = "id, source_id, dedupe_key, content_type, headers, body, verification, message_id, note, received_at";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, List<String>>> HEADERS = new TypeReference<>() {};
     /**
@@ -52,10 +52,10 @@ public final class InboundEventStore {
 
     /** Stores the event; false when its de-duplication key was already taken (by this or another node). */
     boolean insert(Connection c, InboundEvent e) throws SQLException {
-        int inserted = Sql.update(c, "INSERT INTO inbound_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        int inserted = Sql.update(c, "INSERT INTO inbound_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                         + " ON CONFLICT (source_id, dedupe_key) DO NOTHING",
                 e.id(), e.sourceId(), e.dedupeKey(), e.contentType(), JSON.valueToTree(e.headers()).toString(), e.body(),
-                e.verification(), e.messageId(), e.receivedAt());
+                e.verification(), e.messageId(), e.note(), e.receivedAt());
         if (inserted == 1) {
             db.notifyOnCommit(c, CHANNEL);
         }
@@ -67,8 +67,8 @@ public final class InboundEventStore {
                 InboundEventStore::row, sourceId, key);
     }
 
-    void linkMessage(Connection c, String eventId, String messageId) throws SQLException {
-        Sql.update(c, "UPDATE inbound_events SET message_id = ? WHERE id = ?", messageId, eventId);
+    void linkMessage(Connection c, String eventId, String messageId, String note) throws SQLException {
+        Sql.update(c, "UPDATE inbound_events SET message_id = ?, note = ? WHERE id = ?", messageId, note, eventId);
     }
 
     /** Wakes long-polls; called after a commit that added events (here or, via NOTIFY, on another node). */
@@ -129,6 +129,6 @@ public final class InboundEventStore {
         }
         return new InboundEvent(rs.getString("id"), rs.getString("source_id"), rs.getString("dedupe_key"),
                 rs.getString("content_type"), headers, rs.getBytes("body"), rs.getString("verification"),
-                rs.getString("message_id"), rs.getLong("received_at"));
+                rs.getString("message_id"), rs.getString("note"), rs.getLong("received_at"));
     }
 }

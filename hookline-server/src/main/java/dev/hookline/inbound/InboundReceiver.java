@@ -56,7 +56,10 @@ public final class InboundReceiver {
         record Rejected(Reason reason, String message, long retryAfterMillis) implements Outcome {}
     }
 
-    public enum Reason { RATE_LIMITED, UNAUTHORIZED, MALFORMED_BODY }
+    public enum Reason { RATE_LIMITED, UNAUTHORIZED, MALFORMED_BODY, UNNAMED_EVENT }
+
+    /** The name an event is forwarded under, and why it is not the one the request gave (null when it is). */
+    private record EventName(String name, String note) {}
 
     private final Database db;
     private final Clock clock;
@@ -110,15 +113,19 @@ public final class InboundReceiver {
                         + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), 0);
             }
         }
+        EventName name = config.forward() == null ? null : eventName(config.forward(), headers, json);
+        if (name != null && name.note() != null && config.forward().rejectUnnamed()) {
+            return new Outcome.Rejected(Reason.UNNAMED_EVENT, name.note(), 0);
+        }
         String dedupeKey = dedupeKey(config.dedupe(), headers, json);
         InboundEvent event = new InboundEvent(Ids.next("evt"), source.id(), dedupeKey, contentType, masked(headers, config),
-                body, config.verification() == null && !config.apiKeyRequired() ? "not_required" : "verified", null, now);
+                body, config.verification() == null && !config.apiKeyRequired() ? "not_required" : "verified", null, null, now);
         JsonNode parsed = json;
         Outcome outcome = db.write(c -> {
             if (!events.insert(c, event)) {
                 return new Outcome.Accepted(events.byDedupeKey(c, source.id(), dedupeKey).orElseThrow(), true);
             }
-            return new Outcome.Accepted(forward(c, config.forward(), event, headers, parsed, false), false);
+            return new Outcome.Accepted(forward(c, config.forward(), event, name, parsed, false), false);
         });
         if (outcome instanceof Outcome.Accepted a && !a.duplicate()) {
             events.signal();
@@ -146,47 +153,62 @@ public final class InboundReceiver {
         JsonNode parsed = json;
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.putAll(stored.headers());
-        InboundEvent replayed = db.write(c -> forward(c, source.config().forward(),
-                new InboundEvent(stored.id(), stored.sourceId(), stored.dedupeKey(), stored.contentType(), stored.headers(),
-                        stored.body(), stored.verification(), null, stored.receivedAt()), headers, parsed, true));
+        // named by today's configuration: a replay after fixing the source's event path gets the right name
+        EventName name = eventName(source.config().forward(), headers, json);
+        InboundEvent replayed = db.write(c -> forward(c, source.config().forward(), stored.forwardedAs(null, null), name, parsed, true));
         messages.wake();
         return replayed;
     }
 
-    private InboundEvent forward(java.sql.Connection c, SourceConfig.Forward forward, InboundEvent event,
-                                 Map<String, List<String>> headers, JsonNode json, boolean replay) throws java.sql.SQLException {
+    private InboundEvent forward(java.sql.Connection c, SourceConfig.Forward forward, InboundEvent event, EventName name,
+                                 JsonNode json, boolean replay) throws java.sql.SQLException {
         if (forward == null) {
             return event;
         }
         if (!AppStore.exists(c, forward.appId())) {
             return event; // the app was deleted after the source was set up: keep the event, held for pulling
         }
-        String name = eventName(forward, headers, json);
         byte[] data = json != null && json.isObject() ? event.body() : wrap(event);
         // The first forward uses the event id as the idempotency key; a replay is deliberately a new message.
-        var ingested = messages.ingestIn(c, forward.appId(), new NewMessage(name, data, replay ? null : event.id(), null));
-        events.linkMessage(c, event.id(), ingested.message().id());
-        return new InboundEvent(event.id(), event.sourceId(), event.dedupeKey(), event.contentType(), event.headers(), event.body(),
-                event.verification(), ingested.message().id(), event.receivedAt());
+        var ingested = messages.ingestIn(c, forward.appId(), new NewMessage(name.name(), data, replay ? null : event.id(), null));
+        events.linkMessage(c, event.id(), ingested.message().id(), name.note());
+        return event.forwardedAs(ingested.message().id(), name.note());
     }
 
-    private static String eventName(SourceConfig.Forward forward, Map<String, List<String>> headers, JsonNode json) {
-        String candidate = null;
+    /**
+     * The name from the configured header or JSON path; when it is missing or not a usable event
+     * name, the source's fallback name, with a note saying why (kept on the event, or the reason
+     * for a 400 when the source rejects such posts).
+     */
+    private static EventName eventName(SourceConfig.Forward forward, Map<String, List<String>> headers, JsonNode json) {
+        String where;
+        String candidate;
         if (forward.eventHeader() != null) {
+            where = "the " + forward.eventHeader() + " header";
             candidate = first(headers, forward.eventHeader());
-        } else if (forward.eventPath() != null && json != null) {
-            JsonNode v = JsonPaths.at(json, forward.eventPath());
-            candidate = v != null && v.isTextual() ? v.textValue() : null;
+        } else if (forward.eventPath() != null) {
+            where = "the body's " + forward.eventPath();
+            JsonNode v = json == null ? null : JsonPaths.at(json, forward.eventPath());
+            candidate = v == null || v.isNull() ? null : v.isTextual() ? v.textValue() : v.toString();
+        } else {
+            return new EventName(forward.eventName(), null); // no name is taken from the request: the configured one is the name
         }
-        if (candidate != null && !candidate.equals(NewMessage.TEST_EVENT)) {
+        String problem;
+        if (candidate == null) {
+            problem = "there is no event name in " + where;
+        } else if (candidate.equals(NewMessage.TEST_EVENT)) {
+            problem = "the event name in " + where + " is '" + NewMessage.TEST_EVENT + "', which is reserved";
+        } else {
             try {
                 EventTypeStore.validateName("event", candidate);
-                return candidate;
+                return new EventName(candidate, null);
             } catch (Failure.Invalid e) {
-                // not a usable event name: fall back to the configured one
+                String shown = candidate.length() > 100 ? candidate.substring(0, 100) + "…" : candidate;
+                problem = "the event name in " + where + ", '" + shown + "', is not a valid name (use letters, digits, '_', ':'"
+                        + " or '-' in dot-separated parts)";
             }
         }
-        return forward.eventName();
+        return new EventName(forward.eventName(), problem + (forward.rejectUnnamed() ? "" : "; forwarded as " + forward.eventName()));
     }
 
     /** A body that is not a JSON object travels as {@code {"content_type", "body"}}, the body as text. */

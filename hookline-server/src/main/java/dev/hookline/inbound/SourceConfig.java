@@ -16,6 +16,7 @@ import java.util.Set;
  * @param verification null when no signature is required
  * @param dedupe null when every post is a new event
  * @param forward null when events are held for pulling
+ * @param answer the body an accepted post is answered with
  */
 public record SourceConfig(
         String name,
@@ -27,7 +28,8 @@ public record SourceConfig(
         int rateLimitPeriodSeconds,
         int maxBodyBytes,
         DedupeKey dedupe,
-        Forward forward) {
+        Forward forward,
+        AnswerTemplate answer) {
 
     public static final int DEFAULT_MAX_BODY = 1024 * 1024;
     public static final int MAX_MAX_BODY = 10 * 1024 * 1024;
@@ -35,7 +37,7 @@ public record SourceConfig(
     static final List<String> PREFIXED_HEADERS = List.of("X-Signature-256", "X-Hub-Signature-256", "X-Signature", "X-Hub-Signature");
 
     static final Set<String> FIELDS = Set.of("name", "description", "verification", "api_key_required", "api_key_header",
-            "rate_limit", "max_body_bytes", "dedupe", "forward");
+            "rate_limit", "max_body_bytes", "dedupe", "forward", "success_response");
 
     /** A signature scheme, the headers it may arrive in (any one will do), and the timestamp window. */
     public record Verification(SignatureScheme scheme, List<String> headers, int toleranceSeconds) {}
@@ -43,8 +45,12 @@ public record SourceConfig(
     /** Where a post's de-duplication key comes from: a header, or a dotted path into a JSON body. */
     public record DedupeKey(String header, String path) {}
 
-    /** The app that receives each event as a message, and where its event name comes from. */
-    public record Forward(String appId, String eventHeader, String eventPath, String eventName) {
+    /**
+     * The app that receives each event as a message, and where its event name comes from. When the
+     * header or path gives no usable name, the event is forwarded as {@code eventName} with a note
+     * saying why, or, with {@code rejectUnnamed}, refused with 400.
+     */
+    public record Forward(String appId, String eventHeader, String eventPath, String eventName, boolean rejectUnnamed) {
         public static final String DEFAULT_EVENT = "inbound.received";
     }
 
@@ -68,7 +74,9 @@ public record SourceConfig(
                 rate == null ? 60 : Math.toIntExact(orDefault(rate.integer("period_seconds", 1, 86_400), 60L)),
                 Math.toIntExact(orDefault(f.integer("max_body_bytes", 1, MAX_MAX_BODY), (long) DEFAULT_MAX_BODY)),
                 dedupe(f.object("dedupe")),
-                forward(f.object("forward"), appResolver));
+                forward(f.object("forward"), appResolver),
+                f.raw("success_response") == null ? AnswerTemplate.DEFAULT
+                        : AnswerTemplate.parse(f.name("success_response"), f.raw("success_response")));
     }
 
     public ObjectNode toJson() {
@@ -113,7 +121,9 @@ public record SourceConfig(
                 event.put("path", forward.eventPath());
             }
             event.put("name", forward.eventName());
+            event.put("on_invalid", forward.rejectUnnamed() ? "reject" : "fallback");
         }
+        out.set("success_response", answer.template().deepCopy());
         return out;
     }
 
@@ -176,8 +186,9 @@ public record SourceConfig(
         String header = null;
         String path = null;
         String name = Forward.DEFAULT_EVENT;
+        boolean reject = false;
         if (event != null) {
-            event.allowOnly(Set.of("header", "path", "name"));
+            event.allowOnly(Set.of("header", "path", "name", "on_invalid"));
             header = header(event, "header", null);
             path = event.string("path", 200);
             if (header != null && path != null) {
@@ -187,8 +198,16 @@ public record SourceConfig(
                 name = event.string("name");
                 EventTypeStore.validateName(event.name("name"), name);
             }
+            String onInvalid = event.string("on_invalid");
+            if (onInvalid != null && !onInvalid.equals("fallback") && !onInvalid.equals("reject")) {
+                throw new Failure.Invalid(event.name("on_invalid"), "must be 'fallback' (forward as 'name', with a note) or 'reject' (answer 400)");
+            }
+            reject = "reject".equals(onInvalid);
+            if (reject && header == null && path == null) {
+                throw new Failure.Invalid(event.name("on_invalid"), "'reject' needs a 'header' or 'path' to take the name from");
+            }
         }
-        return new Forward(appId, header, path, name);
+        return new Forward(appId, header, path, name, reject);
     }
 
     private static String header(Fields f, String field, String fallback) {

@@ -388,4 +388,83 @@ class InboundTest {
         assertThat(log.text("/data/0/body")).isEqualTo("not json at all");
         assertThat(log.text("/data/0/body_encoding")).isEqualTo("text");
     }
+
+    @Test
+    void theSeed004AnswerCarriesTheDocumentsFieldsWhenTheSourceSaysSo() throws Exception {
+        var source = createSource("{\"name\":\"Flowyble trigger\",\"verification\":{\"scheme\":\"hex\"},\"secret\":\"your-secret\","
+                + "\"dedupe\":{\"path\":\"event\"},"
+                + "\"success_response\":{\"success\":true,\"runId\":\"{{event.uuid}}\",\"type\":\"agent\"}}");
+        String body = "{\"event\":\"order_created\"}";
+
+        // the document's curl command, with our URL
+        String curl = run("curl", "-s", "-X", "POST", source.text("/url"), "-H", "Content-Type: application/json",
+                "-H", "X-Signature: " + flowybleSignature("your-secret", body), "-d", body);
+
+        JsonNode answer = JSON.readTree(curl);
+        assertThat(answer.properties()).extracting(Map.Entry::getKey).containsExactly("success", "runId", "type");
+        assertThat(answer.get("success").asBoolean()).isTrue();
+        assertThat(answer.get("type").asText()).isEqualTo("agent");
+        String runId = answer.get("runId").asText();
+        assertThat(java.util.UUID.fromString(runId).toString()).isEqualTo(runId);
+        // the run id stands for the stored event: a repeat of the same post is answered with the same one
+        Posted again = post(source.text("/url"), body, headers("X-Signature", flowybleSignature("your-secret", body)));
+        assertThat(again.body().get("runId").asText()).isEqualTo(runId);
+        assertThat(eventCount(source.text("/id"))).isEqualTo(1);
+        assertThat(server.get("/v1/sources/" + source.text("/id")).json("/success_response/runId").asText()).isEqualTo("{{event.uuid}}");
+
+        var unknown = server.post("/v1/sources", "{\"name\":\"x\",\"success_response\":{\"runId\":\"{{run.id}}\"}}");
+        assertThat(unknown.status()).isEqualTo(422);
+        assertThat(unknown.text("/error/message")).startsWith("success_response: '{{run.id}}' is not a placeholder");
+        assertThat(server.post("/v1/sources", "{\"name\":\"x\",\"success_response\":[true]}").status()).isEqualTo(422);
+    }
+
+    @Test
+    void anUnusableEventNameIsNotedOnTheEventOrRefusedAsConfigured() {
+        String app = server.createApp("Product");
+        var noting = createSource("{\"name\":\"noting\",\"forward\":{\"app\":\"" + app + "\",\"event\":{\"path\":\"event\"}}}");
+        var refusing = createSource("{\"name\":\"refusing\",\"forward\":{\"app\":\"" + app + "\",\"event\":{\"path\":\"event\","
+                + "\"on_invalid\":\"reject\"}}}");
+        String bad = "{\"event\":\"Order Created!\",\"data\":{}}";
+
+        Posted noted = post(noting.text("/url"), bad, headers());
+        Posted good = post(noting.text("/url"), PAYLOAD, headers());
+        Posted refused = post(refusing.text("/url"), bad, headers());
+        Posted missing = post(refusing.text("/url"), "{\"data\":{}}", headers());
+
+        assertThat(noted.status()).isEqualTo(200);
+        JsonNode event = server.get("/v1/sources/" + noting.text("/id") + "/events/" + noted.body().get("id").asText()).body();
+        assertThat(event.get("note").asText()).isEqualTo("the event name in the body's event, 'Order Created!', is not a valid name"
+                + " (use letters, digits, '_', ':' or '-' in dot-separated parts); forwarded as inbound.received");
+        assertThat(server.get("/v1/apps/" + app + "/messages/" + noted.body().get("message_id").asText()).text("/event"))
+                .isEqualTo("inbound.received");
+        assertThat(server.get("/v1/sources/" + noting.text("/id") + "/events/" + good.body().get("id").asText()).json("/note").isNull()).isTrue();
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body().at("/error/code").asText()).isEqualTo("invalid_event");
+        assertThat(refused.body().at("/error/message").asText()).startsWith("the event name in the body's event, 'Order Created!', is not a valid name");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.body().at("/error/message").asText()).isEqualTo("there is no event name in the body's event");
+        assertThat(eventCount(refusing.text("/id"))).isZero();
+        assertThat(server.post("/v1/sources", "{\"name\":\"x\",\"forward\":{\"app\":\"" + app + "\",\"event\":{\"on_invalid\":\"reject\"}}}")
+                .status()).isEqualTo(422);
+    }
+
+    @Test
+    void aPullerGetsTheBytesAsSentAndChecksTheSendersSignatureItself() throws Exception {
+        var source = createSource("{\"name\":\"LettrLabs, pulled\",\"verification\":{\"scheme\":\"prefixed\"}}");
+        String sent = "{ \"event\": \"order_created\",\n  \"total\": 99.990 }\n"; // spacing and a number JSON would rewrite
+        String signature = lettrLabsSignature(source.text("/secret"), sent);
+        assertThat(post(source.text("/url"), sent, headers("X-Signature-256", signature)).status()).isEqualTo(200);
+
+        JsonNode pulled = server.get("/v1/sources/" + source.text("/id") + "/events?wait=5&body_encoding=base64").json("/data/0");
+
+        assertThat(pulled.get("body_encoding").asText()).isEqualTo("base64");
+        String bytes = new String(java.util.Base64.getDecoder().decode(pulled.get("body").asText()), StandardCharsets.UTF_8);
+        assertThat(bytes).isEqualTo(sent);
+        // seed 000's own HMAC over the pulled bytes gives the signature the sender sent, kept among the headers
+        assertThat(lettrLabsSignature(source.text("/secret"), bytes)).isEqualTo(pulled.at("/headers/X-Signature-256").asText());
+        // the parsed form is not those bytes: without body_encoding=base64 nobody could check the signature
+        JsonNode parsed = server.get("/v1/sources/" + source.text("/id") + "/events").json("/data/0");
+        assertThat(parsed.get("body").toString()).isNotEqualTo(sent);
+        assertThat(server.get("/v1/sources/" + source.text("/id") + "/events?body_encoding=hex").status()).isEqualTo(422);
+    }
 }
