@@ -53,9 +53,9 @@ public final class ApiServer implements AutoCloseable {
         new ApiKeyRoutes(keys, apps).register(router);
         new EventTypeRoutes(services.eventTypes()).register(router);
         new AppRoutes(apps, access).register(router);
-        new EndpointRoutes(endpoints, messages, services.queue(), services.operational(), call -> access.app(call).id(), clock)
+        new EndpointRoutes(apps, endpoints, messages, services.queue(), services.operational(), call -> access.app(call).id(), clock)
                 .register(router, "/v1/apps/{app}/endpoints");
-        new EndpointRoutes(endpoints, messages, services.queue(), services.operational(), call -> {
+        new EndpointRoutes(apps, endpoints, messages, services.queue(), services.operational(), call -> {
             call.requireRoot();
             return OperationalEvents.APP_ID;
         }, clock).register(router, "/v1/operational-webhooks/endpoints");

@@ -3,13 +3,14 @@ package dev.hookline.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.core.Fields;
 import dev.hookline.outbound.App;
+import dev.hookline.outbound.AppSettings;
 import dev.hookline.outbound.AppStore;
 import io.helidon.http.Method;
 import java.util.Set;
 
 /** {@code /v1/apps}: the product's customers. */
 final class AppRoutes {
-    private static final Set<String> FIELDS = Set.of("name", "uid");
+    private static final Set<String> FIELDS = Set.of("name", "uid", "https_only", "test_message");
 
     private final AppStore apps;
     private final AppAccess access;
@@ -39,7 +40,7 @@ final class AppRoutes {
         if (name == null || name.isBlank()) {
             throw new dev.hookline.core.Failure.Invalid("name", "is required");
         }
-        return Reply.created(view(apps.create(name, uid)));
+        return Reply.created(view(apps.create(name, uid, AppSettings.DEFAULT.with(f))));
     }
 
     private Reply update(Call call) {
@@ -49,7 +50,7 @@ final class AppRoutes {
         if (name != null && name.isBlank()) {
             throw new dev.hookline.core.Failure.Invalid("name", "must not be blank");
         }
-        return Reply.ok(view(apps.update(app.id(), name, uid(f))));
+        return Reply.ok(view(apps.update(app.id(), name, uid(f), f)));
     }
 
     private static String uid(Fields f) {
@@ -68,6 +69,7 @@ final class AppRoutes {
         out.put("id", app.id());
         out.put("uid", app.uid());
         out.put("name", app.name());
+        app.settings().putInto(out);
         Json.putTime(out, "created_at", app.createdAt());
         Json.putTime(out, "updated_at", app.updatedAt());
         return out;

@@ -6,6 +6,7 @@ import dev.hookline.core.Fields;
 import dev.hookline.delivery.DeliveryQueue;
 import dev.hookline.core.Times;
 import dev.hookline.delivery.EndpointHealth;
+import dev.hookline.outbound.AppStore;
 import dev.hookline.outbound.Endpoint;
 import dev.hookline.outbound.EndpointStore;
 import dev.hookline.outbound.MessageStore;
@@ -19,6 +20,7 @@ import java.util.function.Function;
 
 /** {@code /v1/apps/{app}/endpoints}: where an app's messages go, their secrets, tests and attempt logs. */
 final class EndpointRoutes {
+    private final AppStore apps;
     private final EndpointStore endpoints;
     private final MessageStore messages;
     private final DeliveryQueue queue;
@@ -30,8 +32,9 @@ final class EndpointRoutes {
      * The routes under {@code base} (e.g. {@code /v1/apps/{app}/endpoints}); {@code appOf} names the
      * app a call is about, after checking the caller may act on it.
      */
-    EndpointRoutes(EndpointStore endpoints, MessageStore messages, DeliveryQueue queue, OperationalEvents operational,
+    EndpointRoutes(AppStore apps, EndpointStore endpoints, MessageStore messages, DeliveryQueue queue, OperationalEvents operational,
                    Function<Call, String> appOf, Clock clock) {
+        this.apps = apps;
         this.endpoints = endpoints;
         this.messages = messages;
         this.queue = queue;
@@ -84,13 +87,13 @@ final class EndpointRoutes {
         return Reply.ok(out);
     }
 
-    /** Sends a {@code webhook.test} message to this endpoint alone. */
+    /** Sends a {@code webhook.test} message to this endpoint alone, with the app's test text. */
     private Reply test(Call call) {
         String app = appOf.apply(call);
         Endpoint ep = endpoints.get(app, call.param("ep"));
         requireEnabled(ep);
         ObjectNode data = Json.object();
-        data.put("message", "This is a test webhook from Hookline");
+        data.put("message", apps.get(app).settings().effectiveTestMessage());
         data.put("webhook_id", ep.id());
         data.put("timestamp", clock.millis() / 1000);
         var ingested = messages.sendTo(app, ep.id(),

@@ -1,5 +1,7 @@
 package dev.hookline.delivery;
 
+import dev.hookline.outbound.TrustedCa;
+import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.DnsAddressLookup;
 import io.helidon.webclient.api.HttpClientRequest;
@@ -17,6 +19,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Makes one HTTP POST and reports what happened; never throws. Redirects are not followed (a 3xx
@@ -26,7 +29,14 @@ import java.util.Map;
 final class WebhookSender {
     static final int MAX_RESPONSE_BYTES = 20 * 1024;
 
+    private final DnsResolver resolver;
     private final WebClient client;
+    /**
+     * Clients for endpoints that trust their own certificates, one per set of certificates. Entries
+     * are few (one per private CA in use) and small, so one left behind by a changed endpoint is
+     * not worth evicting.
+     */
+    private final Map<String, WebClient> privateTrust = new ConcurrentHashMap<>();
 
     WebhookSender(SsrfGuard guard) {
         DnsResolver resolver = new DnsResolver() {
@@ -44,21 +54,32 @@ final class WebhookSender {
                 }
             }
         };
-        this.client = WebClient.builder()
+        this.resolver = resolver;
+        this.client = client(null);
+    }
+
+    /** A client with the public CAs' trust, or with trust in {@code trusted} only. */
+    private WebClient client(TrustedCa trusted) {
+        var builder = WebClient.builder()
                 .dnsResolver(resolver)
                 // Direct connections only: through a proxy, the address connected to would escape the SSRF guard.
                 .proxy(Proxy.noProxy())
                 .followRedirects(false)
                 .sendExpectContinue(false)
                 .socketOptions(s -> s.connectTimeout(Duration.ofSeconds(10)))
-                .connectionCacheSize(1024)
-                .build();
+                .connectionCacheSize(trusted == null ? 1024 : 64);
+        if (trusted != null) {
+            builder.tls(Tls.builder().trust(trusted.certificates()).build());
+        }
+        return builder.build();
     }
 
     SendResult send(SignedRequest request) {
         long start = System.nanoTime();
         try {
-            HttpClientRequest post = client.post(request.url())
+            WebClient via = request.trusted() == null ? client
+                    : privateTrust.computeIfAbsent(request.trusted().fingerprint(), k -> client(request.trusted()));
+            HttpClientRequest post = via.post(request.url())
                     .followRedirects(false)
                     .readTimeout(Duration.ofMillis(request.timeoutMs()));
             for (Map.Entry<String, String> h : request.headers().entrySet()) {

@@ -1,6 +1,7 @@
 package dev.hookline.outbound;
 
 import dev.hookline.core.Failure;
+import dev.hookline.core.Fields;
 import dev.hookline.core.Ids;
 import dev.hookline.core.Page;
 import dev.hookline.core.PageRequest;
@@ -14,7 +15,7 @@ import java.util.Optional;
 
 /** Apps, addressed by id ({@code app_…}) or by the caller's own {@code uid}. */
 public final class AppStore {
-    private static final String COLUMNS = "id, uid, name, created_at, updated_at";
+    private static final String COLUMNS = "id, uid, name, settings, created_at, updated_at";
 
     private final Database db;
     private final Clock clock;
@@ -24,15 +25,15 @@ public final class AppStore {
         this.clock = clock;
     }
 
-    public App create(String name, String uid) {
+    public App create(String name, String uid, AppSettings settings) {
         return db.write(c -> {
             if (uid != null && find(c, uid).isPresent()) {
                 throw new Failure.Conflict("an app with uid '" + uid + "' already exists");
             }
             long now = clock.millis();
-            App app = new App(Ids.next("app"), uid, name, now, now);
-            Sql.update(c, "INSERT INTO apps (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)",
-                    app.id(), app.uid(), app.name(), now, now);
+            App app = new App(Ids.next("app"), uid, name, settings, now, now);
+            Sql.update(c, "INSERT INTO apps (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
+                    app.id(), app.uid(), app.name(), settings.toStored(), now, now);
             return app;
         });
     }
@@ -62,17 +63,29 @@ public final class AppStore {
                 AppStore::row, page.afterOrStart(), onlyAppId, onlyAppId, page.limit() + 1), page.limit(), App::id));
     }
 
-    /** Changes the name and/or uid; a {@code null} argument leaves that field as it is. */
-    public App update(String idOrUid, String name, String uid) {
+    /**
+     * Changes the name and/or uid (a {@code null} argument leaves that field as it is) and the
+     * settings given in {@code settings}. Requiring HTTPS is refused while an endpoint still has an
+     * {@code http://} URL: the rule would otherwise hold for new URLs only.
+     */
+    public App update(String idOrUid, String name, String uid, Fields settings) {
         return db.write(c -> {
             App app = require(c, idOrUid);
             if (uid != null && !uid.equals(app.uid()) && find(c, uid).isPresent()) {
                 throw new Failure.Conflict("an app with uid '" + uid + "' already exists");
             }
-            App updated = new App(app.id(), uid == null ? app.uid() : uid, name == null ? app.name() : name,
+            AppSettings changed = app.settings().with(settings);
+            if (changed.httpsOnly() && !app.settings().httpsOnly()) {
+                int plain = Sql.one(c, "SELECT COUNT(*) AS n FROM endpoints WHERE app_id = ? AND LOWER(url) LIKE 'http:%'",
+                        rs -> rs.getInt("n"), app.id()).orElse(0);
+                if (plain > 0) {
+                    throw new Failure.Conflict(plain + " of the app's endpoints use http://; change their URLs to https:// first");
+                }
+            }
+            App updated = new App(app.id(), uid == null ? app.uid() : uid, name == null ? app.name() : name, changed,
                     app.createdAt(), clock.millis());
-            Sql.update(c, "UPDATE apps SET uid = ?, name = ?, updated_at = ? WHERE id = ?",
-                    updated.uid(), updated.name(), updated.updatedAt(), app.id());
+            Sql.update(c, "UPDATE apps SET uid = ?, name = ?, settings = ?, updated_at = ? WHERE id = ?",
+                    updated.uid(), updated.name(), changed.toStored(), updated.updatedAt(), app.id());
             return updated;
         });
     }
@@ -88,6 +101,6 @@ public final class AppStore {
 
     private static App row(ResultSet rs) throws SQLException {
         return new App(rs.getString("id"), rs.getString("uid"), rs.getString("name"),
-                rs.getLong("created_at"), rs.getLong("updated_at"));
+                AppSettings.fromStored(rs.getString("settings")), rs.getLong("created_at"), rs.getLong("updated_at"));
     }
 }

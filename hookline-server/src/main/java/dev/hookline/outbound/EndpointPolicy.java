@@ -34,7 +34,8 @@ public record EndpointPolicy(
         List<String> envelope,
         Integer maxConcurrency,
         Integer rateLimit,
-        boolean fifo) {
+        boolean fifo,
+        TrustedCa tlsCa) {
 
     /**
      * Optional headers carrying the event name, the delivery time (unix seconds), the attempt
@@ -51,7 +52,7 @@ public record EndpointPolicy(
 
     static final Set<String> FIELDS = Set.of("name", "description", "events", "channels", "filter", "signature",
             "header_prefix", "event_header", "timestamp_header", "attempt_header", "id_header", "headers",
-            "timeout_ms", "retry", "payload_format", "envelope", "max_concurrency", "rate_limit", "fifo");
+            "timeout_ms", "retry", "payload_format", "envelope", "max_concurrency", "rate_limit", "fifo", "tls_ca");
 
     private static final Set<String> RESERVED_HEADERS = Set.of("content-type", "content-length", "host",
             "transfer-encoding", "connection", "webhook-id", "webhook-timestamp", "webhook-signature");
@@ -84,7 +85,8 @@ public record EndpointPolicy(
                 envelope(f),
                 intOrNull(f.integer("max_concurrency", 1, 1_000)),
                 intOrNull(f.integer("rate_limit", 1, 10_000)),
-                Boolean.TRUE.equals(f.bool("fifo")));
+                Boolean.TRUE.equals(f.bool("fifo")),
+                trustedCa(f));
     }
 
     /** The header the signature goes in: as configured, else {@code <prefix>Signature}, else the scheme's default. */
@@ -152,6 +154,7 @@ public record EndpointPolicy(
         out.put("max_concurrency", maxConcurrency);
         out.put("rate_limit", rateLimit);
         out.put("fifo", fifo);
+        out.put("tls_ca", tlsCa == null ? null : tlsCa.pem());
         return out;
     }
 
@@ -263,6 +266,11 @@ public record EndpointPolicy(
             case "raw" -> PayloadFormat.RAW;
             default -> throw new Failure.Invalid(f.name("payload_format"), "must be 'envelope', 'merged' or 'raw'");
         };
+    }
+
+    private static TrustedCa trustedCa(Fields f) {
+        String pem = f.string("tls_ca", TrustedCa.MAX_CHARS);
+        return pem == null ? null : TrustedCa.parse(f.name("tls_ca"), pem);
     }
 
     private static Integer intOrNull(Long value) {

@@ -87,6 +87,7 @@ public final class EndpointStore {
         String publicKey = publicKeyOf(secret);
         return db.write(c -> {
             App app = AppStore.require(c, appIdOrUid);
+            requireHttpsIfAsked(app, body.name("url"), url);
             long now = clock.millis();
             Endpoint ep = new Endpoint(Ids.next("ep"), app.id(), url, enabled, policy, publicKey, Endpoint.Health.NEW, now, now);
             Sql.update(c, "INSERT INTO endpoints (id, app_id, url, enabled, timeout_ms, fifo, policy, secret, public_key, created_at,"
@@ -126,7 +127,11 @@ public final class EndpointStore {
         String newUrl = patch.has("url") ? url(patch) : null;
         Boolean enabled = patch.bool("enabled");
         return db.write(c -> {
-            Endpoint current = require(c, AppStore.require(c, appIdOrUid).id(), endpointId);
+            App app = AppStore.require(c, appIdOrUid);
+            Endpoint current = require(c, app.id(), endpointId);
+            if (newUrl != null) {
+                requireHttpsIfAsked(app, patch.name("url"), newUrl);
+            }
             ObjectNode merged = patch.mergeInto(current.policy().toJson(), EndpointPolicy.FIELDS);
             EndpointPolicy policy = EndpointPolicy.fromJson(Fields.of(merged));
             if (policy.signature().ed25519() != current.policy().signature().ed25519()
@@ -262,6 +267,14 @@ public final class EndpointStore {
         }
         urlCheck.check(body.name("url"), uri);
         return raw;
+    }
+
+    /** An app with {@code https_only} takes {@code https://} URLs only, whatever the server allows. */
+    private static void requireHttpsIfAsked(App app, String field, String url) {
+        if (app.settings().httpsOnly() && !url.regionMatches(true, 0, "https://", 0, 8)) {
+            throw new Failure.Invalid(field, "must use https:// (the app " + (app.uid() == null ? app.id() : app.uid())
+                    + " is set to https_only)");
+        }
     }
 
     /** The most JSON a filter may be: enough for any real condition, and a bound on fan-out's work per endpoint. */

@@ -299,6 +299,8 @@ class OutboundDeliveryTest {
         JsonNode body = JSON.readTree(request.body());
         assertThat(body.get("event").asText()).isEqualTo("webhook.test");
         assertThat(body.at("/data/webhook_id").asText()).isEqualTo(created.text("/id"));
+        assertThat(body.at("/data/message").asText()).isEqualTo("This is a test webhook from Hookline");
+        assertThat(body.properties()).extracting(java.util.Map.Entry::getKey).containsExactly("id", "event", "created_at", "data");
         assertThat(other.count()).isZero();
         assertThat(targets(app, test.text("/id"))).containsExactly(created.text("/id"));
     }

@@ -5,7 +5,9 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hookline.testing.Await;
+import dev.hookline.testing.PrivateCa;
 import dev.hookline.testing.Receiver;
 import dev.hookline.testing.TestServer;
 import java.nio.file.Path;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 @EnumSource(Backend.class)
 class EncrataSeedTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> CATALOG = List.of("lookup.completed", "monitor.run.completed", "apikey.created",
             "apikey.revoked", "credits.low", "credits.exhausted");
 
@@ -124,6 +127,64 @@ class EncrataSeedTest {
             assertThat(strict.patch("/v1/apps/" + app + "/endpoints/" + ep, "{\"url\":\"http://hooks.example.com/x\"}").status())
                     .isEqualTo(422);
         }
+    }
+
+    @Test
+    void anHttpsOnlyWorkspaceRefusesPlainHttpEndpointUrlsOnAServerThatAllowsThem() {
+        var workspace = server.post("/v1/apps", "{\"name\":\"Workspace\",\"uid\":\"ws\",\"https_only\":true}");
+        assertThat(workspace.json("/https_only").asBoolean()).isTrue();
+        String other = server.createApp("other");
+
+        var refused = server.post("/v1/apps/ws/endpoints", "{\"url\":\"http://hooks.example.com/encrata\"}");
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.text("/error/message")).isEqualTo("url: must use https:// (the app ws is set to https_only)");
+        String ep = server.createEndpoint("ws", "{\"url\":\"https://hooks.example.com/encrata\"}").text("/id");
+        assertThat(server.patch("/v1/apps/ws/endpoints/" + ep, "{\"url\":\"HTTP://hooks.example.com/x\"}").status()).isEqualTo(422);
+        assertThat(server.post("/v1/apps/" + other + "/endpoints", "{\"url\":\"http://hooks.example.com/other\"}").status())
+                .isEqualTo(201);
+
+        // an app cannot be switched to https_only while one of its endpoints would break the rule
+        var switching = server.patch("/v1/apps/" + other, "{\"https_only\":true}");
+        assertThat(switching.status()).isEqualTo(409);
+        assertThat(switching.text("/error/message")).startsWith("1 of the app's endpoints use http://");
+        assertThat(server.patch("/v1/apps/ws", "{\"https_only\":null}").json("/https_only").asBoolean()).isFalse();
+        assertThat(server.post("/v1/apps/ws/endpoints", "{\"url\":\"http://hooks.example.com/encrata\"}").status()).isEqualTo(201);
+    }
+
+    @Test
+    void anEndpointTrustsItsReceiversPrivateCaAndCertificatesStillNameTheHost() throws Exception {
+        java.nio.file.Files.createDirectories(work.resolve("right"));
+        java.nio.file.Files.createDirectories(work.resolve("wrong-host"));
+        PrivateCa ca = PrivateCa.create(work.resolve("right"), "DNS:localhost");
+        PrivateCa elsewhere = PrivateCa.create(work.resolve("wrong-host"), "DNS:receiver.example");
+        try (Receiver https = new Receiver(ca.server()); Receiver misnamed = new Receiver(elsewhere.server())) {
+            server.post("/v1/apps", "{\"name\":\"Workspace\",\"uid\":\"ws\",\"https_only\":true}");
+            String endpoint = "{\"url\":\"%s\",\"signature\":{\"scheme\":\"hex\",\"header\":\"X-Encrata-Signature\"},"
+                    + "\"retry\":{\"schedule\":[]}%s}";
+            String url = https.url().replace("127.0.0.1", "localhost"); // the name the certificate was made for
+            var trusting = server.createEndpoint("ws", endpoint.formatted(url, ",\"tls_ca\":" + JSON.writeValueAsString(ca.caPem())));
+            String publicTrust = server.createEndpoint("ws", endpoint.formatted(url + "?public", "")).text("/id");
+            String wrongHost = server.createEndpoint("ws", endpoint.formatted(misnamed.url(),
+                    ",\"tls_ca\":" + JSON.writeValueAsString(elsewhere.caPem()))).text("/id");
+            assertThat(trusting.text("/tls_ca")).isEqualTo(ca.caPem());
+
+            String msg = server.send("ws", "lookup.completed", "{\"lookup_id\":\"lu_abc123\"}");
+
+            Await.until("the three deliveries to end", WAIT, () -> server.get("/v1/apps/ws/messages/" + msg).body().get("deliveries")
+                    .findValuesAsText("status").stream().noneMatch("pending"::equals));
+            assertThat(https.count()).isEqualTo(1);
+            Receiver.Request r = https.requests().get(0);
+            assertThat(python(r.body(), trusting.text("/secret"), r.header("X-Encrata-Signature"))).isEqualTo("True");
+            assertThat(misnamed.count()).isZero();
+            for (String refused : List.of(publicTrust, wrongHost)) {
+                var attempt = server.get("/v1/apps/ws/endpoints/" + refused + "/attempts").json("/data/0");
+                assertThat(attempt.get("status_code").isNull()).isTrue();
+                assertThat(attempt.get("error").asText()).as(refused).isNotBlank();
+            }
+        }
+        var unreadable = server.post("/v1/apps/ws/endpoints", "{\"url\":\"https://hooks.example.com/x\",\"tls_ca\":\"not a certificate\"}");
+        assertThat(unreadable.status()).isEqualTo(422);
+        assertThat(unreadable.text("/error/message")).startsWith("tls_ca: must be one or more PEM certificates");
     }
 
     /** The document's Python snippet, as printed, called on the raw body. */

@@ -42,7 +42,8 @@ class LettermintSeedTest {
 
     @BeforeEach
     void app() {
-        server.post("/v1/apps", "{\"name\":\"Newsletter route\",\"uid\":\"route-newsletter\"}");
+        server.post("/v1/apps", "{\"name\":\"Newsletter route\",\"uid\":\"route-newsletter\","
+                + "\"test_message\":\"This is a test webhook from Lettermint\"}");
     }
 
     @AfterEach
@@ -122,6 +123,7 @@ class LettermintSeedTest {
         assertThat(body.get("event").asText()).isEqualTo("webhook.test");
         assertThat(body.get("timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
         assertThat(body.get("data").properties()).extracting(java.util.Map.Entry::getKey).containsExactly("message", "webhook_id", "timestamp");
+        assertThat(body.at("/data/message").asText()).isEqualTo("This is a test webhook from Lettermint");
         assertThat(body.at("/data/webhook_id").asText()).isEqualTo(ep);
         assertThat(body.at("/data/timestamp").isIntegralNumber()).isTrue();
         assertThat(r.header("X-Lettermint-Event")).isEqualTo("webhook.test");

@@ -46,8 +46,19 @@ public final class Receiver implements AutoCloseable {
     private final AtomicInteger maxConcurrentForOneId = new AtomicInteger();
 
     public Receiver() {
+        this(null);
+    }
+
+    /** A receiver on HTTPS with {@code tls}'s certificate (e.g. one a private CA signed), or plain HTTP when null. */
+    public Receiver(javax.net.ssl.SSLContext tls) {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            if (tls == null) {
+                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            } else {
+                var https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+                https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+                server = https;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -144,7 +155,8 @@ public final class Receiver implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        String scheme = server instanceof com.sun.net.httpserver.HttpsServer ? "https" : "http";
+        return scheme + "://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
 
     public List<Request> requests() {
