@@ -48,7 +48,10 @@ final class WebhookSender {
             @Override
             public InetAddress resolveAddress(String hostname, DnsAddressLookup lookup) {
                 try {
-                    return guard.resolve(hostname);
+                    // Named after the URL's host, which TLS checks the certificate against: an address
+                    // without a name (an IP-literal URL) would be named by a reverse lookup instead, and
+                    // a certificate for 127.0.0.1 would be checked against "localhost".
+                    return InetAddress.getByAddress(hostname, guard.resolve(hostname).getAddress());
                 } catch (UnknownHostException e) {
                     throw new UncheckedIOException(e);
                 }

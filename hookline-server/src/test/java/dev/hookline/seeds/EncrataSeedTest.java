@@ -155,13 +155,13 @@ class EncrataSeedTest {
     void anEndpointTrustsItsReceiversPrivateCaAndCertificatesStillNameTheHost() throws Exception {
         java.nio.file.Files.createDirectories(work.resolve("right"));
         java.nio.file.Files.createDirectories(work.resolve("wrong-host"));
-        PrivateCa ca = PrivateCa.create(work.resolve("right"), "DNS:localhost");
+        PrivateCa ca = PrivateCa.create(work.resolve("right"), "IP:127.0.0.1"); // a receiver known by its address only
         PrivateCa elsewhere = PrivateCa.create(work.resolve("wrong-host"), "DNS:receiver.example");
         try (Receiver https = new Receiver(ca.server()); Receiver misnamed = new Receiver(elsewhere.server())) {
             server.post("/v1/apps", "{\"name\":\"Workspace\",\"uid\":\"ws\",\"https_only\":true}");
             String endpoint = "{\"url\":\"%s\",\"signature\":{\"scheme\":\"hex\",\"header\":\"X-Encrata-Signature\"},"
                     + "\"retry\":{\"schedule\":[]}%s}";
-            String url = https.url().replace("127.0.0.1", "localhost"); // the name the certificate was made for
+            String url = https.url();
             var trusting = server.createEndpoint("ws", endpoint.formatted(url, ",\"tls_ca\":" + JSON.writeValueAsString(ca.caPem())));
             String publicTrust = server.createEndpoint("ws", endpoint.formatted(url + "?public", "")).text("/id");
             String wrongHost = server.createEndpoint("ws", endpoint.formatted(misnamed.url(),
