@@ -94,7 +94,7 @@ final class EndpointRoutes {
         requireEnabled(ep);
         ObjectNode data = Json.object();
         data.put("message", apps.get(app).settings().effectiveTestMessage());
-        data.put("webhook_id", ep.id());
+        data.put("webhook_id", ep.uid() == null ? ep.id() : ep.uid());
         data.put("timestamp", clock.millis() / 1000);
         var ingested = messages.sendTo(app, ep.id(),
                 new NewMessage(NewMessage.TEST_EVENT, data.toString().getBytes(StandardCharsets.UTF_8), null, null));
@@ -140,6 +140,7 @@ final class EndpointRoutes {
         ObjectNode out = Json.object();
         out.put("id", ep.id());
         out.put("app_id", ep.appId());
+        out.put("uid", ep.uid());
         out.put("url", ep.url());
         out.put("enabled", ep.enabled());
         out.setAll(ep.policy().toJson());

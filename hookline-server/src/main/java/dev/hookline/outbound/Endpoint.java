@@ -3,9 +3,10 @@ package dev.hookline.outbound;
 
 /**
  * A URL a customer registered to receive an app's messages. Secrets live apart, in
- * {@link SigningSecrets}; {@code publicKey} is the {@code whpk_} key of an ed25519 endpoint, else null.
+ * {@link SigningSecrets}; {@code publicKey} is the {@code whpk_} key of an ed25519 endpoint, else null;
+ * {@code uid} is the product's own id for it (null when it has none).
  */
-public record Endpoint(String id, String appId, String url, boolean enabled, EndpointPolicy policy, String publicKey,
+public record Endpoint(String id, String appId, String uid, String url, boolean enabled, EndpointPolicy policy, String publicKey,
                        Health health, long createdAt, long updatedAt) {
 
     /**

@@ -41,12 +41,13 @@ public final class EndpointStore {
         Set<String> patch = new HashSet<>(EndpointPolicy.FIELDS);
         patch.add("url");
         patch.add("enabled");
+        patch.add("uid");
         PATCH_FIELDS = Set.copyOf(patch);
         patch.add("secret");
         CREATE_FIELDS = Set.copyOf(patch);
     }
 
-    private static final String COLUMNS = "id, app_id, url, enabled, policy, public_key, consecutive_failures,"
+    private static final String COLUMNS = "id, app_id, uid, url, enabled, policy, public_key, consecutive_failures,"
             + " circuit_open_until, failing_since, disabled_reason, created_at, updated_at";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -85,14 +86,16 @@ public final class EndpointStore {
         String secret = newSecret(body.name("secret"), body.string("secret"), policy.signature());
         String sealed = cipher.seal(secret);
         String publicKey = publicKeyOf(secret);
+        String uid = uid(body);
         return db.write(c -> {
             App app = AppStore.require(c, appIdOrUid);
             requireHttpsIfAsked(app, body.name("url"), url);
+            requireFreeUid(c, app.id(), uid, null);
             long now = clock.millis();
-            Endpoint ep = new Endpoint(Ids.next("ep"), app.id(), url, enabled, policy, publicKey, Endpoint.Health.NEW, now, now);
-            Sql.update(c, "INSERT INTO endpoints (id, app_id, url, enabled, timeout_ms, fifo, policy, secret, public_key, created_at,"
-                            + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    ep.id(), ep.appId(), ep.url(), ep.enabled(), policy.timeoutMs(), policy.fifo(), policy.toJson().toString(), sealed,
+            Endpoint ep = new Endpoint(Ids.next("ep"), app.id(), uid, url, enabled, policy, publicKey, Endpoint.Health.NEW, now, now);
+            Sql.update(c, "INSERT INTO endpoints (id, app_id, uid, url, enabled, timeout_ms, fifo, policy, secret, public_key, created_at,"
+                            + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    ep.id(), ep.appId(), ep.uid(), ep.url(), ep.enabled(), policy.timeoutMs(), policy.fifo(), policy.toJson().toString(), sealed,
                     publicKey, now, now);
             Fanout.changed(c, app.id());
             return new Created(ep, secret);
@@ -126,9 +129,12 @@ public final class EndpointStore {
         limitFilter(patch);
         String newUrl = patch.has("url") ? url(patch) : null;
         Boolean enabled = patch.bool("enabled");
+        String newUid = uid(patch);
         return db.write(c -> {
             App app = AppStore.require(c, appIdOrUid);
             Endpoint current = require(c, app.id(), endpointId);
+            String uid = patch.present("uid") ? newUid : current.uid();
+            requireFreeUid(c, app.id(), uid, current.id());
             if (newUrl != null) {
                 requireHttpsIfAsked(app, patch.name("url"), newUrl);
             }
@@ -142,12 +148,12 @@ public final class EndpointStore {
             boolean nowEnabled = enabled == null ? current.enabled() : enabled;
             // Re-enabling is a fresh start: the failure streak and any open circuit are forgotten.
             Endpoint.Health health = nowEnabled && !current.enabled() ? Endpoint.Health.NEW : current.health();
-            Endpoint updated = new Endpoint(current.id(), current.appId(), newUrl == null ? current.url() : newUrl,
+            Endpoint updated = new Endpoint(current.id(), current.appId(), uid, newUrl == null ? current.url() : newUrl,
                     nowEnabled, policy, current.publicKey(), health, current.createdAt(),
                     Math.max(clock.millis(), current.updatedAt() + 1));
-            Sql.update(c, "UPDATE endpoints SET url = ?, enabled = ?, timeout_ms = ?, fifo = ?, policy = ?, updated_at = ?,"
+            Sql.update(c, "UPDATE endpoints SET uid = ?, url = ?, enabled = ?, timeout_ms = ?, fifo = ?, policy = ?, updated_at = ?,"
                             + " consecutive_failures = ?, circuit_open_until = ?, failing_since = ?, disabled_reason = ? WHERE id = ?",
-                    updated.url(), updated.enabled(), policy.timeoutMs(), policy.fifo(), policy.toJson().toString(), updated.updatedAt(),
+                    updated.uid(), updated.url(), updated.enabled(), policy.timeoutMs(), policy.fifo(), policy.toJson().toString(), updated.updatedAt(),
                     health.consecutiveFailures(), health.circuitOpenUntil(), health.failingSince(), health.disabledReason(), updated.id());
             Fanout.changed(c, updated.appId());
             then.run(c, current, updated);
@@ -206,9 +212,30 @@ public final class EndpointStore {
         return Sql.list(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND enabled = 1", this::row, appId);
     }
 
+    /** The app's endpoint with this id or uid. */
     static Endpoint require(Connection c, String appId, String endpointId) throws SQLException {
-        return Sql.one(c, "SELECT " + COLUMNS + " FROM endpoints WHERE id = ? AND app_id = ?", rs -> rowUncached(rs), endpointId, appId)
+        return Sql.one(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND (id = ? OR uid = ?)", rs -> rowUncached(rs),
+                        appId, endpointId, endpointId)
                 .orElseThrow(() -> new Failure.NotFound("endpoint", endpointId));
+    }
+
+    /** An endpoint's uid: the product's own id for it, e.g. a UUID; never one that looks like an {@code ep_} id. */
+    private static String uid(Fields body) {
+        String uid = body.string("uid", 200);
+        if (uid != null && !uid.matches("[A-Za-z0-9_.-]+")) {
+            throw new Failure.Invalid(body.name("uid"), "may contain only letters, digits, '_', '.' and '-'");
+        }
+        if (uid != null && uid.startsWith("ep_")) {
+            throw new Failure.Invalid(body.name("uid"), "must not start with 'ep_' (reserved for ids)");
+        }
+        return uid;
+    }
+
+    private static void requireFreeUid(Connection c, String appId, String uid, String self) throws SQLException {
+        if (uid != null && Sql.one(c, "SELECT id FROM endpoints WHERE app_id = ? AND uid = ?", rs -> rs.getString(1), appId, uid)
+                .filter(id -> !id.equals(self)).isPresent()) {
+            throw new Failure.Conflict("an endpoint with uid '" + uid + "' already exists in this app");
+        }
     }
 
     private Endpoint row(ResultSet rs) throws SQLException {
@@ -240,7 +267,7 @@ public final class EndpointStore {
     private static Endpoint endpoint(ResultSet rs, EndpointPolicy policy) throws SQLException {
         Endpoint.Health health = new Endpoint.Health(rs.getInt("consecutive_failures"), Sql.nullableLong(rs, "circuit_open_until"),
                 Sql.nullableLong(rs, "failing_since"), rs.getString("disabled_reason"));
-        return new Endpoint(rs.getString("id"), rs.getString("app_id"), rs.getString("url"), rs.getInt("enabled") == 1,
+        return new Endpoint(rs.getString("id"), rs.getString("app_id"), rs.getString("uid"), rs.getString("url"), rs.getInt("enabled") == 1,
                 policy, rs.getString("public_key"), health, rs.getLong("created_at"), rs.getLong("updated_at"));
     }
 

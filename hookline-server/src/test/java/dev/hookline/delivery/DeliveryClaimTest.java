@@ -164,7 +164,7 @@ class DeliveryClaimTest {
 
     /** Records one attempt of {@code claim} as answered with {@code status}, retried after a minute while the policy allows. */
     private boolean answer(DeliveryClaim claim, int status, long at) {
-        Endpoint endpoint = new Endpoint(claim.endpointId(), claim.appId(), "https://example.com", true,
+        Endpoint endpoint = new Endpoint(claim.endpointId(), claim.appId(), null, "https://example.com", true,
                 EndpointPolicy.fromJson(Fields.of(JsonNodeFactory.instance.objectNode())), null, Endpoint.Health.NEW, 0, 0);
         return queue.record(claim, endpoint, new RetryPolicy.Schedule(List.of(60L, 60L)), new SendResult(status, "", 5, null), at, 0);
     }

@@ -26,7 +26,7 @@ class EndpointGateTest {
     private static Endpoint endpoint(String id, String policyJson, Endpoint.Health health) {
         try {
             EndpointPolicy policy = EndpointPolicy.fromJson(Fields.of(JSON.readTree(policyJson)));
-            return new Endpoint(id, "app_1", "https://example.com/hook", true, policy, null, health, NOW, NOW);
+            return new Endpoint(id, "app_1", null, "https://example.com/hook", true, policy, null, health, NOW, NOW);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -119,7 +119,7 @@ class FanoutTest {
     }
 
     private static Endpoint endpoint(String id, EndpointPolicy policy) {
-        return new Endpoint(id, "app_1", "https://example.com", true, policy, null, Endpoint.Health.NEW, 0, 0);
+        return new Endpoint(id, "app_1", null, "https://example.com", true, policy, null, Endpoint.Health.NEW, 0, 0);
     }
 
     private static EndpointPolicy policy(String json) {

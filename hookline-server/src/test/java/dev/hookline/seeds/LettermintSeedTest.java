@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
 class LettermintSeedTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The webhook id in the document's test payload. */
+    private static final String LETTERMINT_ID = "9f9bf19c-4a2c-45f3-a6c7-bc937224ec5a";
     private static final List<Long> SEED_SCHEDULE = List.of(60L, 120L, 300L, 600L, 600L, 900L, 1800L, 3600L, 7200L, 14400L, 21600L);
 
     private final TestServer server;
@@ -111,10 +113,11 @@ class LettermintSeedTest {
     @Test
     void theTestButtonSendsTheSeedsTestPayload() throws Exception {
         Receiver receiver = receiver();
-        var webhook = createWebhook(receiver, "");
-        String ep = webhook.text("/id");
+        // Lettermint's own webhook id, which the endpoint is also addressable by
+        var webhook = createWebhook(receiver, ",\"uid\":\"" + LETTERMINT_ID + "\"");
+        assertThat(webhook.text("/uid")).isEqualTo(LETTERMINT_ID);
 
-        server.post("/v1/apps/route-newsletter/endpoints/" + ep + "/test", null);
+        assertThat(server.post("/v1/apps/route-newsletter/endpoints/" + LETTERMINT_ID + "/test", null).status()).isEqualTo(202);
 
         Await.until("the test delivery", WAIT, () -> receiver.count() == 1);
         Receiver.Request r = receiver.requests().get(0);
@@ -124,12 +127,29 @@ class LettermintSeedTest {
         assertThat(body.get("timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
         assertThat(body.get("data").properties()).extracting(java.util.Map.Entry::getKey).containsExactly("message", "webhook_id", "timestamp");
         assertThat(body.at("/data/message").asText()).isEqualTo("This is a test webhook from Lettermint");
-        assertThat(body.at("/data/webhook_id").asText()).isEqualTo(ep);
+        assertThat(body.at("/data/webhook_id").asText()).isEqualTo(LETTERMINT_ID);
         assertThat(body.at("/data/timestamp").isIntegralNumber()).isTrue();
         assertThat(r.header("X-Lettermint-Event")).isEqualTo("webhook.test");
         assertThat(r.header("X-Lettermint-Attempt")).isEqualTo("1");
         assertThatCode(() -> Webhook.Signature.verifyHeader(r.bodyText(), r.header("X-Lettermint-Signature"), webhook.text("/secret"), 300))
                 .doesNotThrowAnyException();
+    }
+
+    @Test
+    void aWebhookUidIsUniqueInItsRouteAndNeverLooksLikeAnId() {
+        Receiver receiver = receiver();
+        String ep = createWebhook(receiver, ",\"uid\":\"" + LETTERMINT_ID + "\"").text("/id");
+        String other = createWebhook(receiver, "").text("/id");
+
+        assertThat(server.patch("/v1/apps/route-newsletter/endpoints/" + other, "{\"uid\":\"" + LETTERMINT_ID + "\"}").status()).isEqualTo(409);
+        assertThat(server.post("/v1/apps/route-newsletter/endpoints", "{\"url\":\"" + receiver.url() + "\",\"uid\":\"ep_1\"}")
+                .text("/error/message")).isEqualTo("uid: must not start with 'ep_' (reserved for ids)");
+        assertThat(server.get("/v1/apps/route-newsletter/endpoints/" + LETTERMINT_ID).text("/id")).isEqualTo(ep);
+        // another route may use the same uid for its own webhook
+        server.post("/v1/apps", "{\"name\":\"Transactional\",\"uid\":\"route-tx\"}");
+        assertThat(server.post("/v1/apps/route-tx/endpoints", "{\"url\":\"" + receiver.url() + "\",\"uid\":\"" + LETTERMINT_ID + "\"}")
+                .status()).isEqualTo(201);
+        assertThat(server.patch("/v1/apps/route-newsletter/endpoints/" + LETTERMINT_ID, "{\"uid\":null}").json("/uid").isNull()).isTrue();
     }
 
     @Test

@@ -155,7 +155,7 @@ class SeedGuideTest {
         assertThat(delivered.get("duplicate").asBoolean()).isFalse();
         assertThat(test.get("received").asText()).isEqualTo("webhook.test");
         assertThat(test.at("/data/message").asText()).isEqualTo("This is a test webhook from Lettermint");
-        assertThat(test.at("/data/webhook_id").asText()).isEqualTo(ep);
+        assertThat(test.at("/data/webhook_id").asText()).isEqualTo(webhook.text("/uid")).isEqualTo("9f9bf19c-4a2c-45f3-a6c7-bc937224ec5a");
     }
 
     @Test
