@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.core.Failure;
 import dev.hookline.core.Ids;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -103,9 +102,5 @@ public record AnswerTemplate(ObjectNode template) {
         out.put("id", "{{event.id}}");
         out.put("message_id", "{{message.id}}");
         return out;
-    }
-
-    static Set<String> placeholders() {
-        return VALUES.keySet();
     }
 }
