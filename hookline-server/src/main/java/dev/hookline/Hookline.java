@@ -141,6 +141,11 @@ public final class Hookline implements AutoCloseable {
         return api.port();
     }
 
+    /** The API's route table (tests walk it against the OpenAPI document and the access rules). */
+    public java.util.List<ApiServer.Route> routes() {
+        return api.routes();
+    }
+
     /** The root API key generated on this start (first start without {@code HOOKLINE_API_KEY}), to show once. */
     public Optional<String> generatedRootKey() {
         return generatedRootKey;

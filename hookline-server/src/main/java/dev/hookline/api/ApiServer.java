@@ -16,6 +16,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The HTTP face of Hookline: every route, on one Helidon server. */
@@ -23,6 +24,10 @@ public final class ApiServer implements AutoCloseable {
     private final WebServer server;
     private final ApiKeys keys;
     private final int requestedPort;
+    private final List<Route> routes;
+
+    /** One route of the API: its method, its path template ({@code /v1/apps/{app}}), whether it needs a key. */
+    public record Route(String method, String path, boolean authenticated) {}
 
     /** Everything the routes call into. */
     public record Services(AppStore apps, EndpointStore endpoints, MessageStore messages, EventTypeStore eventTypes,
@@ -46,9 +51,19 @@ public final class ApiServer implements AutoCloseable {
             out.put("status", "ok");
             return Reply.ok(out);
         });
-        routing.get("/metrics", (req, res) -> {
+        router.raw(Method.GET, "/metrics", (req, res) -> {
             res.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             res.send(metrics.scrape());
+        });
+        ApiDocument document = ApiDocument.load();
+        router.raw(Method.GET, "/openapi.json", (req, res) -> {
+            res.header("Content-Type", "application/json");
+            res.send(document.bytes());
+        });
+        byte[] reference = ApiReferencePage.render(document.tree());
+        router.raw(Method.GET, "/docs", (req, res) -> {
+            res.header("Content-Type", "text/html; charset=utf-8");
+            res.send(reference);
         });
         new ApiKeyRoutes(keys, apps).register(router);
         new EventTypeRoutes(services.eventTypes()).register(router);
@@ -62,6 +77,7 @@ public final class ApiServer implements AutoCloseable {
         new MessageRoutes(messages, endpoints, services.queue(), access, clock).register(router);
         new SourceRoutes(services.sources(), services.inboundEvents(), services.receiver(), publicUrl).register(router);
         new ReceiveRoutes(services.receiver(), metrics).register(router);
+        this.routes = router.table();
         routing.any((req, res) -> Router.respond(res, Reply.error(404, "not_found",
                 "no route for " + req.prologue().method().text() + " " + req.path().path())));
 
@@ -92,6 +108,11 @@ public final class ApiServer implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** Every route the server answers, in the order registered. */
+    public List<Route> routes() {
+        return routes;
     }
 
     @Override

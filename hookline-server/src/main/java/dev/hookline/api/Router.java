@@ -3,9 +3,12 @@ package dev.hookline.api;
 import dev.hookline.core.Failure;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +28,8 @@ final class Router {
 
     private final HttpRouting.Builder routing;
     private final ApiKeys keys;
+    // Every route goes through this class, so this list is the whole API: the OpenAPI test walks it.
+    private final List<ApiServer.Route> table = new ArrayList<>();
 
     Router(HttpRouting.Builder routing, ApiKeys keys) {
         this.routing = routing;
@@ -33,14 +38,27 @@ final class Router {
 
     /** A management route: needs {@code Authorization: Bearer <api key>}. */
     Router route(Method method, String path, Action action) {
+        table.add(new ApiServer.Route(method.text(), path, true));
         routing.route(method, path, (req, res) -> respond(res, run(req, action, true)));
         return this;
     }
 
     /** A route anyone may call (health, the receive path: those authenticate otherwise or not at all). */
     Router open(Method method, String path, Action action) {
+        table.add(new ApiServer.Route(method.text(), path, false));
         routing.route(method, path, (req, res) -> respond(res, run(req, action, false)));
         return this;
+    }
+
+    /** An open route that answers something other than JSON (metrics text, the API document, its page). */
+    Router raw(Method method, String path, Handler handler) {
+        table.add(new ApiServer.Route(method.text(), path, false));
+        routing.route(method, path, handler);
+        return this;
+    }
+
+    List<ApiServer.Route> table() {
+        return List.copyOf(table);
     }
 
     private Reply run(ServerRequest req, Action action, boolean authenticated) {

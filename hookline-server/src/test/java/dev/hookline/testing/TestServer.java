@@ -84,6 +84,11 @@ public final class TestServer extends ApiClient implements AutoCloseable {
         return settings.databaseUrl();
     }
 
+    /** The server's route table, as registered. */
+    public java.util.List<dev.hookline.api.ApiServer.Route> routes() {
+        return hookline.routes();
+    }
+
     public Path dataDir() {
         return settings.dataDir();
     }
