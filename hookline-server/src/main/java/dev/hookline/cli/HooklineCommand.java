@@ -12,7 +12,11 @@ import picocli.CommandLine.Option;
 /** {@code hookline <command>}: the entry point of the jar. */
 @Command(name = "hookline", mixinStandardHelpOptions = true, version = "Hookline 0.1.0",
         description = "Self-hosted webhook gateway.",
-        subcommands = {HooklineCommand.Serve.class, HooklineCommand.Migrate.class})
+        subcommands = {HooklineCommand.Serve.class, HooklineCommand.Migrate.class, ListenCommand.class,
+            DeliveryCommands.Send.class, DeliveryCommands.Replay.class, VerifyCommand.class, DeliveryCommands.Recover.class,
+            ResourceCommands.Apps.class, ResourceCommands.Endpoints.class, ResourceCommands.Messages.class,
+            ResourceCommands.Attempts.class, ResourceCommands.Sources.class, ResourceCommands.Keys.class,
+            ResourceCommands.EventTypes.class})
 public final class HooklineCommand implements Runnable {
 
     public static void main(String[] args) {
@@ -22,7 +26,8 @@ public final class HooklineCommand implements Runnable {
         CommandLine cli = new CommandLine(new HooklineCommand());
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             line.getErr().println("hookline: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return 1;
+            // 0 ok, 1 failed (the server said no, or could not be reached), 2 the command line was wrong
+            return e instanceof CliFailure failure ? failure.exitCode() : 1;
         });
         System.exit(cli.execute(args));
     }

@@ -40,10 +40,7 @@ public final class Ids {
             low = randomLow;
         }
         char[] out = new char[26];
-        for (int i = 9; i >= 0; i--) {
-            out[i] = ALPHABET[(int) (millis & 31)];
-            millis >>>= 5;
-        }
+        putMillis(out, millis);
         // 80 random bits: 16 in high, 64 in low, written as 16 base-32 digits from the right.
         for (int i = 25; i >= 10; i--) {
             out[i] = ALPHABET[(int) (low & 31)];
@@ -51,6 +48,25 @@ public final class Ids {
             high >>>= 5;
         }
         return prefix + "_" + new String(out);
+    }
+
+    /**
+     * The smallest id with this prefix that could be made at {@code millis}: as an {@code ?after=}
+     * cursor it skips everything made before then (a pull consumer that starts "from now").
+     */
+    public static String floor(String prefix, long millis) {
+        char[] out = new char[26];
+        java.util.Arrays.fill(out, '0');
+        putMillis(out, millis);
+        return prefix + "_" + new String(out);
+    }
+
+    /** The first 10 characters: 48 bits of milliseconds, most significant first, so ids sort by time. */
+    private static void putMillis(char[] out, long millis) {
+        for (int i = 9; i >= 0; i--) {
+            out[i] = ALPHABET[(int) (millis & 31)];
+            millis >>>= 5;
+        }
     }
 
     /** A random URL-safe token with {@code bytes * 8} bits of entropy. */

@@ -1,0 +1,251 @@
+package dev.hookline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hookline.testing.ApiClient;
+import dev.hookline.testing.Await;
+import dev.hookline.testing.CliProcess;
+import dev.hookline.testing.Receiver;
+import dev.hookline.testing.TestServer;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI as a user runs it: a separate process per command against a real server, exit codes included. */
+class CliCommandsTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static TestServer server;
+    private static Map<String, String> env;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void start() {
+        server = new TestServer();
+        env = Map.of("HOOKLINE_URL", server.baseUrl(), "HOOKLINE_API_KEY", TestServer.ROOT_KEY);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private CliProcess.Result hookline(String... args) {
+        return CliProcess.run(work, env, args);
+    }
+
+    private JsonNode json(String... args) {
+        CliProcess.Result r = hookline(args);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        try {
+            return JSON.readTree(r.output());
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + r.output(), e);
+        }
+    }
+
+    @Test
+    void exitCodesSayWhatWentWrong() {
+        CliProcess.Result missing = hookline("apps", "get", "no-such-app");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.output()).contains("404 not_found");
+        CliProcess.Result typo = hookline("apps", "lst");
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.output()).contains("Did you mean");
+        CliProcess.Result noKey = CliProcess.run(work, Map.of("HOOKLINE_URL", server.baseUrl()), "apps", "list");
+        assertThat(noKey.exitCode()).isEqualTo(2);
+        assertThat(noKey.output()).contains("HOOKLINE_API_KEY");
+        CliProcess.Result wrongKey = CliProcess.run(work, Map.of("HOOKLINE_URL", server.baseUrl(), "HOOKLINE_API_KEY", "hk_wrong"), "apps", "list");
+        assertThat(wrongKey.exitCode()).isEqualTo(1);
+        assertThat(wrongKey.output()).contains("401 unauthorized");
+        CliProcess.Result down = CliProcess.run(work, Map.of("HOOKLINE_URL", "http://127.0.0.1:" + freePort(), "HOOKLINE_API_KEY", "k"), "apps", "list");
+        assertThat(down.exitCode()).isEqualTo(1);
+        assertThat(down.output()).contains("cannot connect");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        List<String> without = new ArrayList<>();
+        walk(new CommandLine(new HooklineCommand()), without);
+        assertThat(without).as("commands without --help").isEmpty();
+        CliProcess.Result help = hookline("endpoints", "create", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.output()).contains("--set", "--data", "--app");
+    }
+
+    private static void walk(CommandLine cli, List<String> without) {
+        if (cli.getCommandSpec().optionsMap().get("--help") == null) {
+            without.add(cli.getCommandSpec().qualifiedName());
+        }
+        cli.getSubcommands().values().forEach(sub -> walk(sub, without));
+    }
+
+    @Test
+    void resourceCommandsListGetCreateUpdateDelete() {
+        JsonNode app = json("apps", "create", "--set", "name=Globex", "--set", "uid=globex", "--json");
+        assertThat(app.get("uid").asText()).isEqualTo("globex");
+        CliProcess.Result table = hookline("apps", "list");
+        assertThat(table.output()).contains("ID", "UID", "NAME").contains(app.get("id").asText() + "  globex  Globex");
+        assertThat(json("apps", "update", "globex", "--set", "name=Globex Inc.", "--json").get("name").asText()).isEqualTo("Globex Inc.");
+        assertThat(json("apps", "get", "globex", "--json").get("name").asText()).isEqualTo("Globex Inc.");
+
+        JsonNode ep = json("endpoints", "create", "--app", "globex", "--data", "{\"url\":\"https://example.com/hook\"}",
+                "--set", "events=[\"invoice.*\"]", "--json");
+        assertThat(ep.get("events").get(0).asText()).isEqualTo("invoice.*");
+        assertThat(ep.get("secret").asText()).startsWith("whsec_");
+        assertThat(json("endpoints", "update", ep.get("id").asText(), "--app", "globex", "--set", "enabled=false", "--json")
+                .get("enabled").asBoolean()).isFalse();
+        assertThat(json("endpoints", "list", "--app", "globex", "--all", "--json")).hasSize(1);
+
+        JsonNode type = json("event-types", "create", "--set", "name=invoice.paid", "--set", "description=Paid", "--json");
+        assertThat(type.get("name").asText()).isEqualTo("invoice.paid");
+        JsonNode key = json("keys", "create", "--set", "name=portal", "--set", "app=globex", "--json");
+        assertThat(key.get("key").asText()).isNotBlank();
+        assertThat(hookline("keys", "delete", key.get("id").asText()).exitCode()).isZero();
+        assertThat(json("sources", "create", "--set", "name=stripe", "--json").get("url").asText()).contains("/webhooks/");
+
+        assertThat(hookline("apps", "delete", "globex").exitCode()).isZero();
+        assertThat(hookline("apps", "get", "globex").exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void sendReplayAndAttempts() {
+        try (Receiver receiver = new Receiver()) {
+            String app = server.createApp("Initech");
+            String ep = server.createEndpoint(app, "{\"url\":\"" + receiver.url() + "\"}").text("/id");
+            JsonNode sent = json("send", "--app", app, "--event", "invoice.paid", "--data", "{\"amount\": 1200}", "--id", "inv-1", "--json");
+            String msg = sent.get("id").asText();
+            Await.until("the delivery", WAIT, () -> receiver.count() == 1);
+            assertThat(receiver.requests().getFirst().bodyText()).contains("\"amount\": 1200");
+
+            assertThat(hookline("replay", msg, "--app", app, "--endpoint", ep).output()).contains("queued " + msg);
+            Await.until("the replayed delivery", WAIT, () -> receiver.count() == 2);
+            Await.until("two attempts", WAIT, () -> json("attempts", "list", "--app", app, "--message", msg, "--json").get("data").size() == 2);
+            assertThat(hookline("attempts", "list", "--app", app, "--endpoint", ep).output()).contains("succeeded", "200");
+
+            assertThat(json("send", "--app", app, "--endpoint", ep, "--test", "--json").get("event").asText()).isEqualTo("webhook.test");
+            Await.until("the test delivery", WAIT, () -> receiver.count() == 3);
+            assertThat(hookline("messages", "list", "--app", app).output()).contains(msg, "invoice.paid", "inv-1");
+            assertThat(hookline("send", "--app", app).exitCode()).isEqualTo(2);
+
+            String source = server.post("/v1/sources", "{\"name\":\"in\",\"forward\":{\"app\":\"" + app + "\",\"event\":{\"name\":\"inbound.received\"}}}").text("/id");
+            String url = server.get("/v1/sources/" + source).text("/url");
+            String evt = server.send("POST", url.substring(url.indexOf("/webhooks")), "{\"x\":1}", null, "application/json").text("/id");
+            JsonNode replayed = json("replay", evt, "--source", source, "--json");
+            assertThat(replayed.get("message_id").asText()).startsWith("msg_");
+        }
+    }
+
+    @Test
+    void replayToALocalUrlPostsTheStoredBytes() {
+        try (Receiver receiver = new Receiver()) {
+            String source = server.post("/v1/sources", "{\"name\":\"raw\"}").text("/id");
+            String url = server.get("/v1/sources/" + source).text("/url");
+            String body = "{ \"spaced\" :  1.10 }";
+            String evt = server.send("POST", url.substring(url.indexOf("/webhooks")), body, null, "application/json").text("/id");
+            CliProcess.Result r = hookline("replay", evt, "--source", source, "--forward-to", receiver.url());
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            assertThat(r.output()).contains("→ 200");
+            assertThat(receiver.requests().getFirst().bodyText()).isEqualTo(body);
+        }
+    }
+
+    @Test
+    void verifyChecksASavedRequestAgainstEachScheme() throws Exception {
+        try (Receiver receiver = new Receiver()) {
+            String app = server.createApp("Verify");
+            String secret = server.createEndpoint(app, "{\"url\":\"" + receiver.url() + "\"}").text("/secret");
+            server.send(app, "order.created", "{\"n\":1}");
+            Await.until("the delivery", WAIT, () -> receiver.count() == 1);
+            Receiver.Request got = receiver.requests().getFirst();
+            Path headers = work.resolve("headers.txt");
+            Path body = work.resolve("body.json");
+            StringBuilder h = new StringBuilder("POST /hook HTTP/1.1\n");
+            got.headers().map().forEach((name, values) -> h.append(name).append(": ").append(values.getFirst()).append('\n'));
+            Files.writeString(headers, h);
+            Files.write(body, got.body());
+
+            CliProcess.Result ok = hookline("verify", "--secret", secret, "--headers", headers.toString(), "--body", body.toString());
+            assertThat(ok.exitCode()).as(ok.output()).isZero();
+            assertThat(ok.output()).contains("✓ standard").contains("✗ hex");
+            CliProcess.Result wrong = hookline("verify", "--secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "--headers", headers.toString(),
+                    "--body", body.toString(), "--scheme", "standard");
+            assertThat(wrong.exitCode()).isEqualTo(1);
+            assertThat(wrong.output()).contains("✗ standard");
+            Files.write(body, "{\"n\":2}".getBytes());
+            assertThat(hookline("verify", "--secret", secret, "--headers", headers.toString(), "--body", body.toString()).exitCode()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void listenOnAPortVerifiesEachDeliveryAndAnswers401ToABadSignature() throws Exception {
+        int port = freePort();
+        String app = server.createApp("Local");
+        String url = "http://127.0.0.1:" + port + "/webhooks";
+        String secret = server.createEndpoint(app, "{\"url\":\"" + url + "\",\"events\":[\"good.*\"]}").text("/secret");
+        server.createEndpoint(app, "{\"url\":\"" + url + "\",\"events\":[\"bad.*\"],\"retry\":{\"schedule\":[]}}");
+        Path output = work.resolve("receiver.jsonl");
+        try (CliProcess cli = CliProcess.start(output, Map.of(), "listen", "--port", Integer.toString(port), "--secret", secret, "--print-json")) {
+            // --print-json prints no banner: the receiver is up once a connection is accepted
+            Await.until("the local receiver", WAIT, () -> canConnect(port));
+            String good = server.send(app, "good.thing", "{\"n\":1}");
+            String bad = server.send(app, "bad.thing", "{\"n\":2}");
+            Await.until("both delivered and answered", WAIT, () -> "delivered".equals(server.deliveryStatus(app, good))
+                    && "failed".equals(server.deliveryStatus(app, bad)));
+            List<JsonNode> lines = Files.readAllLines(output).stream().filter(l -> l.startsWith("{")).map(CliCommandsTest::parse).toList();
+            assertThat(lines).hasSize(2);
+            assertThat(lines.get(0).at("/signature/valid").asBoolean()).isTrue();
+            assertThat(lines.get(0).get("event").asText()).isEqualTo("good.thing");
+            assertThat(lines.get(1).at("/signature/valid").asBoolean()).isFalse();
+            assertThat(server.get("/v1/apps/" + app + "/messages/" + bad + "/attempts").text("/data/0/status_code")).isEqualTo("401");
+        }
+    }
+
+    @Test
+    void recoverShowsPlainProgressLinesWhenPiped() {
+        String app = server.createApp("Recover");
+        server.createEndpoint(app, "{\"url\":\"https://example.com/a\"}");
+        server.createEndpoint(app, "{\"url\":\"https://example.com/b\"}");
+        CliProcess.Result r = hookline("recover", "--app", app, "--since", "24h");
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("1/2 endpoints, 0 deliveries re-queued\n2/2 endpoints").doesNotContain("\r").doesNotContain("\u001b[");
+        assertThat(hookline("recover", "--app", app, "--since", "yesterday").exitCode()).isEqualTo(2);
+    }
+
+    private static boolean canConnect(int port) {
+        try (var s = new java.net.Socket("127.0.0.1", port)) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (Exception e) {
+            throw new AssertionError("not a JSON line: " + line, e);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.hookline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hookline.testing.ApiClient;
+import dev.hookline.testing.Await;
+import dev.hookline.testing.CliProcess;
+import dev.hookline.testing.Receiver;
+import dev.hookline.testing.ServerProcess;
+import dev.hookline.testing.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code hookline listen --forward-to}, end to end across three processes: a sender posts to a source
+ * on a Hookline server process, the CLI in its own process pulls the events and posts them to a
+ * receiver on loopback, and the receiver gets the sender's bytes and headers unchanged.
+ */
+class ListenForwardTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dataDir;
+    @TempDir
+    Path work;
+
+    private static ServerProcess server;
+    private static ApiClient api;
+
+    @BeforeAll
+    static void startServer() {
+        server = new ServerProcess(dataDir).start();
+        api = ApiClient.at(server.baseUrl());
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    private static String createSource(String json) {
+        ApiClient.Response r = api.post("/v1/sources", json);
+        assertThat(r.status()).as("%s", r.body()).isEqualTo(201);
+        return r.text("/id");
+    }
+
+    private static void post(String url, String contentType, byte[] body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    private CliProcess listen(Path output, String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of("listen", "--server", server.baseUrl()));
+        all.addAll(List.of(args));
+        return CliProcess.start(output, Map.of("HOOKLINE_API_KEY", TestServer.ROOT_KEY), all.toArray(String[]::new))
+                .awaitOutput("Ready:", WAIT);
+    }
+
+    @Test
+    void relaysEachEventByteForByteAndResumesFromItsCursorAfterARestart() throws Exception {
+        String source = createSource("{\"name\":\"shop\"}");
+        String url = api.get("/v1/sources/" + source).text("/url");
+        Path cursor = work.resolve("cursor");
+        byte[] before = "{\"sent\":\"before listen started\"}".getBytes(StandardCharsets.UTF_8);
+        post(url, "application/json", before);
+        // Whitespace, key order, a trailing zero and non-ASCII: a re-serialised body would differ in bytes.
+        byte[] json = "{ \"type\" : \"order.created\",\n  \"amount\": 1.50, \"name\": \"Zoë\" }\n".getBytes(StandardCharsets.UTF_8);
+        byte[] binary = {0, 1, 2, (byte) 0xFF, (byte) 0xFE, 10, 13};
+        byte[] whileDown = "{\"type\":\"order.paid\",\"n\":3}".getBytes(StandardCharsets.UTF_8);
+
+        try (Receiver receiver = new Receiver()) {
+            Path output = work.resolve("listen-1.out");
+            try (CliProcess cli = listen(output, "--source", source, "--forward-to", receiver.url(), "--cursor-file", cursor.toString())) {
+                post(url, "application/json", json, "X-Shop-Topic", "orders/create", "X-Request-Id", "r-1");
+                post(url, "application/octet-stream", binary, "X-Shop-Topic", "blob");
+                Await.until("two relayed events", WAIT, () -> receiver.count() == 2);
+                cli.awaitOutput("order.created  → 200", WAIT);
+                String last = api.get("/v1/sources/" + source + "/events").body().get("data").get(2).get("id").asText();
+                // at least once: a kill between a forward and its cursor write would send that event again
+                Await.until("the cursor at the last event", WAIT, () -> Files.exists(cursor) && readCursor(cursor).equals(last));
+                cli.kill();
+            }
+            List<Receiver.Request> got = receiver.requests();
+            assertThat(got.get(0).body()).isEqualTo(json);
+            assertThat(got.get(0).header("Content-Type")).isEqualTo("application/json");
+            assertThat(got.get(0).header("X-Shop-Topic")).isEqualTo("orders/create");
+            assertThat(got.get(0).header("X-Request-Id")).isEqualTo("r-1");
+            assertThat(got.get(1).body()).isEqualTo(binary);
+            assertThat(got.get(1).header("Content-Type")).isEqualTo("application/octet-stream");
+            assertThat(got).noneMatch(r -> java.util.Arrays.equals(r.body(), before));
+            assertThat(Files.readString(cursor).strip()).startsWith("evt_");
+
+            post(url, "application/json", whileDown);
+            try (CliProcess cli = listen(work.resolve("listen-2.out"), "--source", source, "--forward-to", receiver.url(),
+                    "--cursor-file", cursor.toString())) {
+                Await.until("the event posted while the CLI was down", WAIT, () -> receiver.count() >= 3);
+                cli.awaitOutput("order.paid  → 200", WAIT);
+                post(url, "application/json", "{\"type\":\"order.shipped\"}".getBytes(StandardCharsets.UTF_8));
+                Await.until("one more event", WAIT, () -> receiver.count() >= 4);
+            }
+            List<Receiver.Request> all = receiver.requests();
+            assertThat(all).hasSize(4); // nothing relayed twice across the restart
+            assertThat(all.get(2).body()).isEqualTo(whileDown);
+            assertThat(all.get(3).bodyText()).isEqualTo("{\"type\":\"order.shipped\"}");
+        }
+    }
+
+    @Test
+    void filtersByEventAndPrintsJsonLinesForScripts() throws Exception {
+        String source = createSource("{\"name\":\"crm\"}");
+        String url = api.get("/v1/sources/" + source).text("/url");
+        try (Receiver receiver = new Receiver().answering(200, 500)) {
+            Path output = work.resolve("listen.jsonl");
+            try (CliProcess cli = CliProcess.start(output, Map.of("HOOKLINE_API_KEY", TestServer.ROOT_KEY), "listen",
+                    "--server", server.baseUrl(), "--source", source, "--forward-to", receiver.url(), "--events", "contact.*",
+                    "--print-json", "--cursor-file", work.resolve("c").toString())) {
+                // --print-json prints no banner: wait until the CLI holds a long-poll on the source
+                Await.until("the CLI's long-poll", WAIT, () -> longPollsWaiting() > 0);
+                post(url, "application/json", "{\"type\":\"contact.created\",\"id\":1}".getBytes(StandardCharsets.UTF_8));
+                post(url, "application/json", "{\"type\":\"deal.won\",\"id\":2}".getBytes(StandardCharsets.UTF_8));
+                post(url, "application/json", "{\"type\":\"contact.deleted\",\"id\":3}".getBytes(StandardCharsets.UTF_8));
+                Await.until("two relayed events", WAIT, () -> cli.output().lines().filter(l -> l.startsWith("{")).count() == 2);
+            }
+            List<JsonNode> lines = output.toFile().exists() ? Files.readAllLines(output).stream().map(ListenForwardTest::parse).toList() : List.of();
+            assertThat(lines).extracting(l -> l.get("event").asText()).containsExactly("contact.created", "contact.deleted");
+            assertThat(lines).extracting(l -> l.at("/forwarded/status").asInt()).containsExactly(200, 500);
+            assertThat(lines.get(0).get("body").asText()).isEqualTo("{\"type\":\"contact.created\",\"id\":1}");
+            assertThat(receiver.requests()).extracting(Receiver.Request::bodyText).noneMatch(b -> b.contains("deal.won"));
+        }
+    }
+
+    private static String readCursor(Path cursor) {
+        try {
+            return Files.readString(cursor).strip();
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static long longPollsWaiting() {
+        try {
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return metrics.lines().filter(l -> l.startsWith("hookline_inbound_long_polls_waiting"))
+                    .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (Exception e) {
+            throw new AssertionError("not a JSON line: " + line, e);
+        }
+    }
+}
