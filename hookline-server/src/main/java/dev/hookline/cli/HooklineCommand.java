@@ -23,13 +23,17 @@ public final class HooklineCommand implements Runnable {
         // Helidon logs through java.util.logging: send it to SLF4J so there is one log format.
         org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
         org.slf4j.bridge.SLF4JBridgeHandler.install();
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with its exit codes: 0 ok, 1 failed (the server said no, or could not be reached), 2 usage. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new HooklineCommand());
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             line.getErr().println("hookline: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            // 0 ok, 1 failed (the server said no, or could not be reached), 2 the command line was wrong
             return e instanceof CliFailure failure ? failure.exitCode() : 1;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 
     @Override

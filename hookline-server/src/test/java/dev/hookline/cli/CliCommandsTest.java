@@ -22,7 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The CLI as a user runs it: a separate process per command against a real server, exit codes included. */
+/**
+ * The CLI's commands against a real server on loopback. Most run in this JVM through the same command
+ * line the jar's main builds (a JVM per command would make this test minutes long); the exit codes of
+ * the real main and the long-running {@code listen --port} run as separate processes.
+ */
 class CliCommandsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,7 +34,7 @@ class CliCommandsTest {
     private static Map<String, String> env;
 
     @TempDir
-    Path work;
+    static Path work;
 
     @BeforeAll
     static void start() {
@@ -43,8 +47,27 @@ class CliCommandsTest {
         server.close();
     }
 
-    private CliProcess.Result hookline(String... args) {
-        return CliProcess.run(work, env, args);
+    /** {@code hookline args… --server URL --api-key KEY}, in this JVM: its exit code and everything it printed. */
+    private static CliProcess.Result hookline(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--server", server.baseUrl(), "--api-key", TestServer.ROOT_KEY));
+        return inProcess(all.toArray(String[]::new));
+    }
+
+    private static synchronized CliProcess.Result inProcess(String... args) {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        java.io.PrintStream stderr = System.err;
+        java.io.PrintStream both = new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8);
+        System.setOut(both);
+        System.setErr(both);
+        try {
+            int exit = HooklineCommand.commandLine().execute(args);
+            return new CliProcess.Result(exit, captured.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
     }
 
     private JsonNode json(String... args) {
@@ -65,15 +88,23 @@ class CliCommandsTest {
         CliProcess.Result typo = hookline("apps", "lst");
         assertThat(typo.exitCode()).isEqualTo(2);
         assertThat(typo.output()).contains("Did you mean");
-        CliProcess.Result noKey = CliProcess.run(work, Map.of("HOOKLINE_URL", server.baseUrl()), "apps", "list");
+        CliProcess.Result noKey = inProcess("apps", "list", "--server", server.baseUrl(), "--api-key", "");
         assertThat(noKey.exitCode()).isEqualTo(2);
         assertThat(noKey.output()).contains("HOOKLINE_API_KEY");
-        CliProcess.Result wrongKey = CliProcess.run(work, Map.of("HOOKLINE_URL", server.baseUrl(), "HOOKLINE_API_KEY", "hk_wrong"), "apps", "list");
+        CliProcess.Result wrongKey = inProcess("apps", "list", "--server", server.baseUrl(), "--api-key", "hk_wrong");
         assertThat(wrongKey.exitCode()).isEqualTo(1);
         assertThat(wrongKey.output()).contains("401 unauthorized");
-        CliProcess.Result down = CliProcess.run(work, Map.of("HOOKLINE_URL", "http://127.0.0.1:" + freePort(), "HOOKLINE_API_KEY", "k"), "apps", "list");
+        CliProcess.Result down = inProcess("apps", "list", "--server", "http://127.0.0.1:" + freePort(), "--api-key", "k");
         assertThat(down.exitCode()).isEqualTo(1);
         assertThat(down.output()).contains("cannot connect");
+    }
+
+    @Test
+    void theJarsMainExitsWithThoseCodesAndReadsTheEnvironment() {
+        CliProcess.Result missing = CliProcess.run(work, env, "apps", "get", "no-such-app");
+        assertThat(missing.exitCode()).as(missing.output()).isEqualTo(1);
+        assertThat(missing.output()).contains("hookline: 404 not_found");
+        assertThat(CliProcess.run(work, env, "apps", "lst").exitCode()).isEqualTo(2);
     }
 
     @Test
@@ -81,7 +112,7 @@ class CliCommandsTest {
         List<String> without = new ArrayList<>();
         walk(new CommandLine(new HooklineCommand()), without);
         assertThat(without).as("commands without --help").isEmpty();
-        CliProcess.Result help = hookline("endpoints", "create", "--help");
+        CliProcess.Result help = inProcess("endpoints", "create", "--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.output()).contains("--set", "--data", "--app");
     }
@@ -178,15 +209,15 @@ class CliCommandsTest {
             Files.writeString(headers, h);
             Files.write(body, got.body());
 
-            CliProcess.Result ok = hookline("verify", "--secret", secret, "--headers", headers.toString(), "--body", body.toString());
+            CliProcess.Result ok = inProcess("verify", "--secret", secret, "--headers", headers.toString(), "--body", body.toString());
             assertThat(ok.exitCode()).as(ok.output()).isZero();
             assertThat(ok.output()).contains("✓ standard").contains("✗ hex");
-            CliProcess.Result wrong = hookline("verify", "--secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "--headers", headers.toString(),
+            CliProcess.Result wrong = inProcess("verify", "--secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "--headers", headers.toString(),
                     "--body", body.toString(), "--scheme", "standard");
             assertThat(wrong.exitCode()).isEqualTo(1);
             assertThat(wrong.output()).contains("✗ standard");
             Files.write(body, "{\"n\":2}".getBytes());
-            assertThat(hookline("verify", "--secret", secret, "--headers", headers.toString(), "--body", body.toString()).exitCode()).isEqualTo(1);
+            assertThat(inProcess("verify", "--secret", secret, "--headers", headers.toString(), "--body", body.toString()).exitCode()).isEqualTo(1);
         }
     }
 
