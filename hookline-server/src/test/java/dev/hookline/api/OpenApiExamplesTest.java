@@ -29,8 +29,10 @@ import org.junit.jupiter.api.Test;
  * The document's examples, sent to a real server: every operation is called in a scenario (create,
  * read, change, delete), with each documented request example as its body, and every answer must be a
  * documented status whose schema it matches (networknt's JSON Schema 2020-12 validator, the dialect of
- * OpenAPI 3.1). A bad body and a missing key are sent to each operation too: those answers must be
- * documented and match the error schema. An operation the scenario does not call fails the test.
+ * OpenAPI 3.1). Before the examples, a body with an unknown field asks the server which fields it
+ * takes (its 422 lists them): they must be the fields the document declares, so a field added on one
+ * side only fails here. A bad body and a missing key are sent to each operation too: those answers must
+ * be documented and match the error schema. An operation the scenario does not call fails the test.
  */
 class OpenApiExamplesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -99,6 +101,9 @@ class OpenApiExamplesTest {
             if (bodies.isEmpty()) {
                 bodies.add(null);
             }
+            if (bodies.getFirst() != null) {
+                compareFields(id, op, problems);
+            }
             for (JsonNode body : bodies) {
                 if (body != null) {
                     check(id + " request example", op.spec().at("/requestBody/content/application~1json/schema"), body, problems);
@@ -145,6 +150,35 @@ class OpenApiExamplesTest {
             }
         });
         assertThat(problems).isEmpty();
+    }
+
+    private static final Pattern KNOWN = Pattern.compile("^([a-z_]+): is not a known field \\(known: (.*)\\)$");
+
+    /** The top-level fields the server takes (from its 422 for an unknown one) against the request schema's. */
+    private static void compareFields(String id, Operation op, List<String> problems) {
+        JsonNode schema = op.spec().at("/requestBody/content/application~1json/schema");
+        if (schema.has("$ref")) {
+            schema = document.at(schema.get("$ref").asText().substring(1));
+        }
+        Set<String> documented = new TreeSet<>();
+        schema.path("properties").fieldNames().forEachRemaining(documented::add);
+        if (documented.isEmpty()) {
+            return; // the receive path takes any body
+        }
+        Response probe = send(op, JSON.createObjectNode().put("zz_not_a_field", 1));
+        Matcher m = KNOWN.matcher(probe.text("/error/message"));
+        if (probe.status() != 422 || !m.matches()) {
+            problems.add(id + ": an unknown field was answered " + probe.status() + " " + probe.raw().body());
+            return;
+        }
+        Set<String> served = new TreeSet<>(List.of(m.group(2).split(", ")));
+        if (!served.equals(documented)) {
+            Set<String> missing = new TreeSet<>(served);
+            missing.removeAll(documented);
+            Set<String> extra = new TreeSet<>(documented);
+            extra.removeAll(served);
+            problems.add(id + ": fields the server takes but the document lacks " + missing + ", documented but refused " + extra);
+        }
     }
 
     private static JsonNode response(Operation op, int status) {
