@@ -91,7 +91,7 @@ final class WebhookSender {
             try (HttpClientResponse response = post.submit(request.body())) {
                 int status = response.status().code();
                 Long retryAfter = status == 429 || status == 503
-                        ? retryAfterSeconds(response.headers().first(HeaderNames.RETRY_AFTER).orElse(null)) : null;
+                        ? retryAfterSeconds(response.headers().first(HeaderNames.RETRY_AFTER).orElse(null), java.time.Instant.now()) : null;
                 String body = readCapped(response.inputStream(), start + request.timeoutMs() * 1_000_000L);
                 return new SendResult(status, body, elapsedMillis(start), null, retryAfter);
             }
@@ -100,8 +100,12 @@ final class WebhookSender {
         }
     }
 
-    /** {@code Retry-After} as delta-seconds or an HTTP date; null when absent or unreadable. */
-    static Long retryAfterSeconds(String value) {
+    /**
+     * {@code Retry-After} as delta-seconds or an HTTP date; null when absent or unreadable. A date is
+     * the receiver's wall-clock time, so it is measured from the wall clock's {@code now} (not the
+     * server's injected clock, which tests move).
+     */
+    static Long retryAfterSeconds(String value, java.time.Instant now) {
         if (value == null || value.isBlank()) {
             return null;
         }
@@ -110,7 +114,7 @@ final class WebhookSender {
         } catch (NumberFormatException notSeconds) {
             try {
                 java.time.ZonedDateTime at = java.time.ZonedDateTime.parse(value.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
-                return Math.max(0, java.time.Duration.between(java.time.Instant.now(), at.toInstant()).toSeconds());
+                return Math.max(0, java.time.Duration.between(now, at.toInstant()).toSeconds());
             } catch (java.time.format.DateTimeParseException notADate) {
                 return null;
             }

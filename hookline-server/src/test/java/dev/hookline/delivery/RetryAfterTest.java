@@ -13,29 +13,32 @@ import org.junit.jupiter.api.Test;
 
 /** A receiver's {@code Retry-After}, in both forms RFC 9110 allows, read as seconds from now. */
 class RetryAfterTest {
+    private static final Instant NOW = Instant.parse("2026-11-27T10:15:30Z");
 
     @ParameterizedTest
     @CsvSource({"0, 0", "5, 5", "' 120 ', 120", "86400, 86400", "-3, 0"})
     void readsDelaySeconds(String header, long seconds) {
-        assertThat(WebhookSender.retryAfterSeconds(header)).isEqualTo(seconds);
+        assertThat(WebhookSender.retryAfterSeconds(header, NOW)).isEqualTo(seconds);
     }
 
     @Test
     void readsAnHttpDateAsTheSecondsUntilThen() {
-        String inTwoMinutes = DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.now().plusSeconds(120).atOffset(ZoneOffset.UTC));
+        Instant now = Instant.parse("2026-11-27T10:15:30Z");
+        String inTwoMinutes = DateTimeFormatter.RFC_1123_DATE_TIME.format(now.plusSeconds(120).atOffset(ZoneOffset.UTC));
 
-        assertThat(WebhookSender.retryAfterSeconds(inTwoMinutes)).isBetween(118L, 120L);
+        assertThat(WebhookSender.retryAfterSeconds(inTwoMinutes, now)).isEqualTo(120L);
+        assertThat(WebhookSender.retryAfterSeconds(inTwoMinutes, now.plusSeconds(119))).isEqualTo(1L);
     }
 
     @Test
     void aDateInThePastMeansNow() {
-        assertThat(WebhookSender.retryAfterSeconds("Wed, 21 Oct 2015 07:28:00 GMT")).isZero();
+        assertThat(WebhookSender.retryAfterSeconds("Wed, 21 Oct 2015 07:28:00 GMT", NOW)).isZero();
     }
 
     @ParameterizedTest
     @NullSource
     @ValueSource(strings = {"", "  ", "soon", "1.5", "99999999999999999999", "Wed, 32 Oct 2015 07:28:00 GMT"})
     void ignoresWhatItCannotRead(String header) {
-        assertThat(WebhookSender.retryAfterSeconds(header)).isNull();
+        assertThat(WebhookSender.retryAfterSeconds(header, NOW)).isNull();
     }
 }
