@@ -1,5 +1,7 @@
 package dev.hookline.core;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -17,8 +19,18 @@ public final class SecretCipher {
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
 
+    /** Sealed values opened at most. */
+    private static final int OPENED_MAX = 20_000;
+
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
+    /**
+     * Recently opened values: every claimed delivery needs its endpoint's secret, and a new cipher
+     * with its key schedule per delivery cost more than the lookup. A sealed value decrypts to one
+     * plaintext only, so an entry can never be stale; it adds no capability to a process that holds
+     * the master key anyway.
+     */
+    private final Cache<String, String> opened = Caffeine.newBuilder().maximumSize(OPENED_MAX).build();
 
     public SecretCipher(byte[] masterKey) {
         if (masterKey.length != 32) {
@@ -44,6 +56,10 @@ public final class SecretCipher {
     }
 
     public String open(String sealedValue) {
+        return opened.get(sealedValue, this::decrypt);
+    }
+
+    private String decrypt(String sealedValue) {
         if (!sealedValue.startsWith(PREFIX)) {
             throw new IllegalStateException("not a sealed secret");
         }
