@@ -207,7 +207,11 @@ public final class DeliveryQueue {
             }
             boolean enabled = (Boolean) current.get()[0];
             Endpoint.Health before = (Endpoint.Health) current.get()[1];
-            var next = DeliveryLifecycle.after(result, claim.attemptNumber(), retry, before, enabled,
+            // Content erased while this attempt was under way: nothing left to retry with, so this
+            // attempt is the last (the erase itself ended the rows that were not in flight).
+            boolean erased = Sql.one(c, "SELECT payload IS NULL AS erased FROM messages WHERE id = ?",
+                    rs -> rs.getBoolean("erased"), claim.messageId()).orElse(true);
+            var next = DeliveryLifecycle.after(result, claim.attemptNumber(), erased ? RetryPolicy.NONE : retry, before, enabled,
                     health.disableAfter(), now, jitter);
             if (!moveOn(c, claim, next, result, now)) {
                 return Recorded.LEASE_LOST;

@@ -70,14 +70,19 @@ class RetentionTest {
 
     @Test
     void deletingAMessagesContentKeepsTheRecordAndStopsPendingDeliveries() {
-        Receiver down = new Receiver().alwaysAnswering(500);
+        Receiver down = new Receiver().alwaysAnswering(500).holding();
         try (down) {
             String app = server.createApp("Acme");
             String ep = server.createEndpoint(app, "{\"url\":\"" + down.url() + "\",\"retry\":{\"schedule\":[3600]}}").text("/id");
             String msg = server.send(app, "user.deleted", "{\"email\":\"someone@example.com\"}");
-            Await.until("the first attempt", WAIT, () -> down.count() == 1);
+            Await.until("the first attempt to reach the receiver", WAIT, () -> down.requests().size() == 1);
 
+            // Erased while that attempt is under way: its failure must end the delivery, not schedule
+            // a retry it has no content for.
             assertThat(server.delete("/v1/apps/" + app + "/messages/" + msg + "/content").status()).isEqualTo(204);
+            down.release();
+            Await.until("the attempt to be recorded", WAIT,
+                    () -> server.get("/v1/apps/" + app + "/messages/" + msg + "/attempts").body().get("data").size() == 1);
 
             var record = server.get("/v1/apps/" + app + "/messages/" + msg);
             assertThat(record.json("/data").isNull()).isTrue();
