@@ -156,18 +156,23 @@ class DeliveryUnderStressTest {
     @Test
     void anEndpointFailingWithoutSuccessForTheConfiguredSpanIsDisabledAndReEnablingIsReported() throws Exception {
         server.close();
-        server = new TestServer(backend, clock, s -> s.withAutoDisableAfter(Duration.ofSeconds(2)));
+        server = new TestServer(backend, clock, s -> s.withAutoDisableAfter(Duration.ofHours(1)));
         Receiver dead = receivers.start().alwaysAnswering(500);
         Receiver ops = receivers.start();
         registerOperational(ops);
         String app = server.createApp("Acme");
-        String ep = endpoint(app, dead, ",\"max_concurrency\":1,\"retry\":{\"schedule\":[1,1,1,1,1,1,1,1]}");
+        String ep = endpoint(app, dead, ",\"max_concurrency\":1,\"retry\":{\"schedule\":[1,1,3600,3600]}");
         server.send(app, "order.created", "{}");
 
+        // Three failures a second apart, the fourth attempt an hour later: still within the span, so still enabled.
+        Await.until("message.attempt.failing after the third failure", WAIT, () -> events(ops).contains("message.attempt.failing"));
+        assertThat(endpointView(app, ep).get("enabled").asBoolean()).isTrue();
+        // The span passes (on the server's clock, not the machine's: a loaded machine cannot make
+        // the retries straddle it); the next failure disables the endpoint.
+        clock.advance(Duration.ofMinutes(61));
         Await.until("the endpoint to be disabled", WAIT, () -> !endpointView(app, ep).get("enabled").asBoolean());
         assertThat(endpointView(app, ep).at("/health/disabled_reason").asText()).startsWith("failing without a success since");
         Await.until("endpoint.disabled", WAIT, () -> events(ops).contains("endpoint.disabled"));
-        Await.until("message.attempt.failing after the third failure", WAIT, () -> events(ops).contains("message.attempt.failing"));
 
         assertThat(server.patch("/v1/apps/" + app + "/endpoints/" + ep, "{\"enabled\":true}").json("/health/disabled_reason").isNull()).isTrue();
         Await.until("endpoint.enabled", WAIT, () -> events(ops).contains("endpoint.enabled"));
