@@ -29,6 +29,21 @@ class SlidingWindowLimiterTest {
     }
 
     @Test
+    void theWaitEndsWhenTheOldestRequestLeavesAndNotBefore() {
+        long t0 = 7 * MINUTE; // requests in three different one-second buckets
+        assertThat(limiter.acquire("src", 3, MINUTE, t0)).isInstanceOf(Decision.Allowed.class);
+        assertThat(limiter.acquire("src", 3, MINUTE, t0 + 10_000)).isInstanceOf(Decision.Allowed.class);
+        assertThat(limiter.acquire("src", 3, MINUTE, t0 + 20_000)).isInstanceOf(Decision.Allowed.class);
+
+        Decision refused = limiter.acquire("src", 3, MINUTE, t0 + 30_000);
+        assertThat(refused).isEqualTo(new Decision.Refused(30_000));
+        assertThat(limiter.acquire("src", 3, MINUTE, t0 + 59_999)).isEqualTo(new Decision.Refused(1));
+        assertThat(limiter.acquire("src", 3, MINUTE, t0 + MINUTE)).isInstanceOf(Decision.Allowed.class);
+        // the second request leaves next: 10 s later
+        assertThat(limiter.acquire("src", 3, MINUTE, t0 + MINUTE + 1)).isEqualTo(new Decision.Refused(9_999));
+    }
+
+    @Test
     void aLongIdleKeyStartsAfresh() {
         for (int i = 0; i < 5; i++) {
             limiter.acquire("src", 5, MINUTE, i);
