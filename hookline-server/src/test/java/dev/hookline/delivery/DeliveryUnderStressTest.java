@@ -169,7 +169,7 @@ class DeliveryUnderStressTest {
         assertThat(endpointView(app, ep).get("enabled").asBoolean()).isTrue();
         // The span passes (on the server's clock, not the machine's: a loaded machine cannot make
         // the retries straddle it); the next failure disables the endpoint.
-        clock.advance(Duration.ofMinutes(61));
+        clock.advance(Duration.ofHours(2)); // past the fourth attempt, due in an hour ±10 % jitter
         Await.until("the endpoint to be disabled", WAIT, () -> !endpointView(app, ep).get("enabled").asBoolean());
         assertThat(endpointView(app, ep).at("/health/disabled_reason").asText()).startsWith("failing without a success since");
         Await.until("endpoint.disabled", WAIT, () -> events(ops).contains("endpoint.disabled"));
