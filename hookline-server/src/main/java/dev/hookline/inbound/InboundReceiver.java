@@ -59,7 +59,7 @@ public final class InboundReceiver {
     public enum Reason { RATE_LIMITED, UNAUTHORIZED, MALFORMED_BODY, UNNAMED_EVENT }
 
     /** The name an event is forwarded under, and why it is not the one the request gave (null when it is). */
-    private record EventName(String name, String note) {}
+    record EventName(String name, String note) {}
 
     private final Database db;
     private final Clock clock;
@@ -180,7 +180,7 @@ public final class InboundReceiver {
      * name, the source's fallback name, with a note saying why (kept on the event, or the reason
      * for a 400 when the source rejects such posts).
      */
-    private static EventName eventName(SourceConfig.Forward forward, Map<String, List<String>> headers, JsonNode json) {
+    static EventName eventName(SourceConfig.Forward forward, Map<String, List<String>> headers, JsonNode json) {
         String where;
         String candidate;
         if (forward.eventHeader() != null) {
@@ -219,7 +219,7 @@ public final class InboundReceiver {
         return node.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static Optional<String> authenticate(SourceConfig config, SourceStore.Credentials credentials,
+    static Optional<String> authenticate(SourceConfig config, SourceStore.Credentials credentials,
                                                  Map<String, List<String>> headers, byte[] body) {
         if (config.apiKeyRequired()) {
             String key = first(headers, config.apiKeyHeader());
@@ -270,7 +270,7 @@ public final class InboundReceiver {
         }
     }
 
-    private static String dedupeKey(SourceConfig.DedupeKey dedupe, Map<String, List<String>> headers, JsonNode json) {
+    static String dedupeKey(SourceConfig.DedupeKey dedupe, Map<String, List<String>> headers, JsonNode json) {
         if (dedupe == null) {
             return null;
         }
@@ -282,7 +282,7 @@ public final class InboundReceiver {
     }
 
 
-    private static Map<String, List<String>> masked(Map<String, List<String>> headers, SourceConfig config) {
+    static Map<String, List<String>> masked(Map<String, List<String>> headers, SourceConfig config) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         headers.forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
