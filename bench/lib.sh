@@ -1,0 +1,74 @@
+# Shell functions for the benchmark scripts (source it; it runs nothing by itself).
+#   Statistics over one figure per line on stdin, tool installs, and the parsing of wrk's report.
+#   Written for bench/run; bench/scale/run has twins of median and spread that could come from here.
+
+# The median of the numbers on stdin (the mean of the middle two for an even count).
+median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "NaN"; else print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+# "min – max" of the numbers on stdin.
+spread() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "–"; else printf "%s – %s", a[1], a[NR]}'; }
+
+# (max − min) / median of the numbers on stdin, as a whole percentage.
+spread_pct() {
+  sort -g | awk '{a[NR]=$1} END {
+    if (NR == 0) { print "–"; exit }
+    m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2
+    if (m == 0) print "–"; else printf "%.0f %%", 100 * (a[NR] - a[1]) / m }'
+}
+
+# $1 / $2 to two decimals, or "–" when either is missing or $2 is 0.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "" || b == "" || a == "NaN" || b == "NaN" || b + 0 == 0) print "–"; else printf "%.2f", a / b}'; }
+
+# "met" or "not met" for: value op target (op is one of >= <= > <); "not measured" without a value.
+met() {
+  awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
+    if (v == "" || v == "NaN" || v == "–") { print "not measured"; exit }
+    ok = (op == ">=") ? v >= t : (op == "<=") ? v <= t : (op == ">") ? v > t : v < t
+    print ok ? "met" : "not met" }'
+}
+
+# Thousands separators for a whole number (rounded): 12345.6 -> 12,346.
+thousands() { awk -v v="$1" 'BEGIN {if (v == "" || v == "NaN" || v == "–") {print "–"; exit} s = sprintf("%.0f", v); n = ""; while (length(s) > 3) {n = "," substr(s, length(s) - 2) n; s = substr(s, 1, length(s) - 3)} print s n}'; }
+
+now_us() { echo $(( $(date +%s%N) / 1000 )); }
+
+# Installs the Debian packages that provide the commands not found: pairs of command:package.
+install_missing() {
+  local need=() pair
+  for pair in "$@"; do command -v "${pair%%:*}" >/dev/null || need+=("${pair#*:}"); done
+  [ "${#need[@]}" -eq 0 ] && return 0
+  echo "bench: installing ${need[*]} (Debian)" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+}
+
+# Fails when something already listens on 127.0.0.1:$1 (another run, another program).
+require_free_port() {
+  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+    echo "bench: port $1 is taken; stop what listens there first" >&2; return 1
+  fi
+}
+
+# Polls $1 until it answers 2xx, at most $2 seconds.
+await_http() {
+  local deadline=$(( $(date +%s) + $2 ))
+  until curl -sf -o /dev/null "$1"; do
+    [ "$(date +%s)" -lt "$deadline" ] || return 1
+    sleep 0.2
+  done
+}
+
+# wrk's report (run with --latency) on stdin -> "ok_per_second p50_ms p99_ms failed requests seconds":
+# ok = answered 2xx; failed = other answers plus socket errors.
+wrk_figures() {
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    / requests in / { requests = $1; seconds = $4 + 0 }
+    /^ +50%/ { p50 = ms($2) }
+    /^ +99%/ { p99 = ms($2) }
+    /Non-2xx or 3xx responses:/ { bad += $5 }
+    /Socket errors:/ { for (i = 3; i <= NF; i += 2) bad += $(i + 1) }
+    END {
+      ok = requests - bad; if (ok < 0) ok = 0
+      printf "%.0f %.2f %.2f %d %d %.2f\n", (seconds > 0 ? ok / seconds : 0), p50, p99, bad, requests, seconds
+    }'
+}
