@@ -1,6 +1,7 @@
 # Shell functions for the benchmark scripts (source it; it runs nothing by itself).
 #   Statistics over one figure per line on stdin, tool installs, and the parsing of wrk's report.
-#   Written for bench/run; bench/scale/run has twins of median and spread that could come from here.
+#   Written for bench/run; bench/scale/run has twins (median, spread, starting PostgreSQL) that could
+#   come from here.
 
 # The median of the numbers on stdin (the mean of the middle two for an even count).
 median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "NaN"; else print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
@@ -71,4 +72,31 @@ wrk_figures() {
       ok = requests - bad; if (ok < 0) ok = 0
       printf "%.0f %.2f %.2f %d %d %.2f\n", (seconds > 0 ? ok / seconds : 0), p50, p99, bad, requests, seconds
     }'
+}
+
+# PostgreSQL refuses to run as root: as root, its programs run as the postgres user.
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+# A new cluster of the newest PostgreSQL installed (Debian's layout) in the empty folder $1, serving
+# 127.0.0.1:$2 with trust authentication and the defaults' durability (fsync, synchronous_commit on),
+# its log in $1/log. The server stays this shell's child (its CPU counts in `times`). Sets pg_bin and
+# pg_pid; fails when it does not answer within 30 s.
+start_postgres() {
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  [ "$(id -u)" = 0 ] && chown postgres "$1"
+  as_postgres "$pg_bin/initdb" -D "$1" -U postgres --auth=trust -E UTF8 > "$1.init.log" 2>&1 || return 1
+  as_postgres "$pg_bin/postgres" -D "$1" -p "$2" -k "$1" -c listen_addresses=127.0.0.1 -c fsync=on \
+    -c synchronous_commit=on > "$1/log" 2>&1 &
+  pg_pid=$!
+  local _
+  for _ in $(seq 1 150); do "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$2" && return 0; sleep 0.2; done
+  return 1
+}
+
+# Stops the server start_postgres started on $1 (fast: open sessions are cut), if any.
+stop_postgres() {
+  [ -n "${pg_pid:-}" ] || return 0
+  as_postgres "$pg_bin/pg_ctl" -D "$1" stop -m fast >/dev/null 2>&1 || kill "$pg_pid" 2>/dev/null || true
+  wait "$pg_pid" 2>/dev/null || true
+  pg_pid=""
 }
