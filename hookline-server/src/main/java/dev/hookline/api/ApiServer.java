@@ -11,6 +11,7 @@ import dev.hookline.outbound.MessageStore;
 import dev.hookline.outbound.OperationalEvents;
 import dev.hookline.ops.Metrics;
 import dev.hookline.store.Database;
+import dev.hookline.svix.SvixApi;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -78,6 +79,11 @@ public final class ApiServer implements AutoCloseable {
         new SourceRoutes(services.sources(), services.inboundEvents(), services.receiver(), publicUrl).register(router);
         new ReceiveRoutes(services.receiver(), metrics).register(router);
         this.routes = router.table();
+        // Svix's API follows Svix's own OpenAPI document, not Hookline's: bound after the table that
+        // /openapi.json is checked against, so it stays out of it (docs/svix-migration.md documents it).
+        new SvixApi(db, apps, endpoints, messages, services.queue(), access, EndpointRoutes.onUpdate(services.operational()),
+                services.operational()::wake, clock).register(router);
+        routing.any("/api/v1/*", (req, res) -> Router.respond(res, SvixApi.unrouted(req.prologue().method().text(), req.path().path())));
         routing.any((req, res) -> Router.respond(res, Reply.error(404, "not_found",
                 "no route for " + req.prologue().method().text() + " " + req.path().path())));
 
@@ -110,7 +116,7 @@ public final class ApiServer implements AutoCloseable {
         return server.port();
     }
 
-    /** Every route the server answers, in the order registered. */
+    /** Every route of Hookline's own API (Svix's /api/v1 aside), in the order registered. */
     public List<Route> routes() {
         return routes;
     }

@@ -6,14 +6,14 @@ import dev.hookline.outbound.AppStore;
 import dev.hookline.outbound.OperationalEvents;
 
 /** Resolves the {@code {app}} of a path (id or uid) and hides apps outside a scoped key's reach. */
-final class AppAccess {
+public final class AppAccess {
     private final AppStore apps;
 
     AppAccess(AppStore apps) {
         this.apps = apps;
     }
 
-    App app(Call call) {
+    public App app(Call call) {
         String idOrUid = call.param("app");
         if (idOrUid.equals(OperationalEvents.APP_ID)) {
             throw new Failure.NotFound("app", idOrUid); // managed only at /v1/operational-webhooks

@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** One API request as a handler sees it: who calls, the path and query, and the body. */
-final class Call {
+public final class Call {
     /** The largest request body the management API reads. */
     static final int MAX_BODY_BYTES = 1024 * 1024;
 
@@ -23,25 +23,25 @@ final class Call {
         this.principal = principal;
     }
 
-    Principal principal() {
+    public Principal principal() {
         return principal;
     }
 
-    ServerRequest request() {
+    public ServerRequest request() {
         return request;
     }
 
-    void requireRoot() {
+    public void requireRoot() {
         if (!principal.isRoot()) {
             throw new Failure.Forbidden("this call needs a root API key; the key in use is scoped to one app");
         }
     }
 
-    String param(String name) {
+    public String param(String name) {
         return request.path().pathParameters().get(name);
     }
 
-    String query(String name) {
+    public String query(String name) {
         var q = request.query();
         return q.contains(name) ? q.get(name) : null;
     }
@@ -61,7 +61,7 @@ final class Call {
     }
 
     /** The raw body, at most {@link #MAX_BODY_BYTES} (413 beyond). */
-    byte[] bytes() {
+    public byte[] bytes() {
         if (body == null) {
             body = readBody(request, MAX_BODY_BYTES);
         }
@@ -82,7 +82,7 @@ final class Call {
         return Fields.of(node);
     }
 
-    static void requireJsonContentType(ServerRequest request) {
+    public static void requireJsonContentType(ServerRequest request) {
         String type = request.headers().value(HeaderNames.CONTENT_TYPE).orElse("");
         if (!JsonPaths.isJsonMediaType(type)) {
             throw new Json.BadRequest(415, "unsupported_media_type",

@@ -49,13 +49,7 @@ final class EndpointRoutes {
                 .route(Method.GET, base, call -> Reply.page(endpoints.list(appOf.apply(call), call.page()), this::view))
                 .route(Method.GET, one, call -> Reply.ok(view(endpoints.get(appOf.apply(call), call.param("ep")))))
                 .route(Method.PATCH, one, call -> {
-                    Endpoint updated = endpoints.update(appOf.apply(call), call.param("ep"), call.fields(), (c, before, after) -> {
-                        // enabled, fifo or a circuit reset change what the endpoint may be sent, and when
-                        DeliveryQueue.refreshHead(c, after.id(), 0);
-                        if (after.enabled() && !before.enabled()) {
-                            operational.enabled(c, after);
-                        }
-                    });
+                    Endpoint updated = endpoints.update(appOf.apply(call), call.param("ep"), call.fields(), onUpdate(operational));
                     operational.wake();
                     return Reply.ok(view(updated));
                 })
@@ -67,6 +61,17 @@ final class EndpointRoutes {
                 .route(Method.POST, one + "/test", this::test)
                 .route(Method.POST, one + "/recover", this::recover)
                 .route(Method.GET, one + "/attempts", this::attempts);
+    }
+
+    /** What every endpoint update does in its transaction, whichever API made it; the caller wakes {@code operational} after. */
+    static EndpointStore.Updated onUpdate(OperationalEvents operational) {
+        return (c, before, after) -> {
+            // enabled, fifo or a circuit reset change what the endpoint may be sent, and when
+            DeliveryQueue.refreshHead(c, after.id(), 0);
+            if (after.enabled() && !before.enabled()) {
+                operational.enabled(c, after);
+            }
+        };
     }
 
     private Reply create(Call call) {

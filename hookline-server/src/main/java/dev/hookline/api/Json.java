@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.core.Times;
 
 /** The one ObjectMapper, and the 400 for bodies that are not JSON. */
-final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper()
+public final class Json {
+    public static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -20,7 +20,7 @@ final class Json {
 
     private Json() {}
 
-    static JsonNode parse(byte[] body) {
+    public static JsonNode parse(byte[] body) {
         try {
             JsonNode node = MAPPER.readTree(body);
             if (node == null || node.isMissingNode()) {
@@ -34,7 +34,7 @@ final class Json {
         }
     }
 
-    static ObjectNode object() {
+    public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }
 
@@ -47,7 +47,7 @@ final class Json {
     }
 
     /** A stored JSON document embedded as a value (not as a string). */
-    static JsonNode raw(byte[] json) {
+    public static JsonNode raw(byte[] json) {
         if (json == null) {
             return null;
         }

@@ -6,29 +6,29 @@ import java.util.Map;
 import java.util.function.Function;
 
 /** What a handler answers: a status and a JSON body (or none). */
-record Reply(int status, JsonNode body, Map<String, String> headers) {
+public record Reply(int status, JsonNode body, Map<String, String> headers) {
     Reply(int status, JsonNode body) {
         this(status, body, Map.of());
     }
 
-    static Reply ok(JsonNode body) {
+    public static Reply ok(JsonNode body) {
         return new Reply(200, body);
     }
 
-    static Reply created(JsonNode body) {
+    public static Reply created(JsonNode body) {
         return new Reply(201, body);
     }
 
-    static Reply accepted(JsonNode body) {
+    public static Reply accepted(JsonNode body) {
         return new Reply(202, body);
     }
 
-    static Reply noContent() {
+    public static Reply noContent() {
         return new Reply(204, null);
     }
 
     /** The error body every failure shares: {@code {"error": {"code", "message"}}}. */
-    static Reply error(int status, String code, String message) {
+    public static Reply error(int status, String code, String message) {
         var out = Json.object();
         var error = out.putObject("error");
         error.put("code", code);
@@ -36,7 +36,7 @@ record Reply(int status, JsonNode body, Map<String, String> headers) {
         return new Reply(status, out);
     }
 
-    Reply withHeader(String name, String value) {
+    public Reply withHeader(String name, String value) {
         var all = new java.util.LinkedHashMap<>(headers);
         all.put(name, value);
         return new Reply(status, body, Map.copyOf(all));

@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
  * authenticates, runs it, and maps every failure to one JSON error body and status. No stack trace
  * reaches a client.
  */
-final class Router {
+public final class Router {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
 
     @FunctionalInterface
-    interface Action {
+    public interface Action {
         Reply handle(Call call);
     }
 
@@ -37,14 +37,14 @@ final class Router {
     }
 
     /** A management route: needs {@code Authorization: Bearer <api key>}. */
-    Router route(Method method, String path, Action action) {
+    public Router route(Method method, String path, Action action) {
         table.add(new ApiServer.Route(method.text(), path, true));
         routing.route(method, path, (req, res) -> respond(res, run(req, action, true)));
         return this;
     }
 
     /** A route anyone may call (health, the receive path: those authenticate otherwise or not at all). */
-    Router open(Method method, String path, Action action) {
+    public Router open(Method method, String path, Action action) {
         table.add(new ApiServer.Route(method.text(), path, false));
         routing.route(method, path, (req, res) -> respond(res, run(req, action, false)));
         return this;
@@ -81,7 +81,7 @@ final class Router {
         }
     }
 
-    static Reply failure(RuntimeException e, ServerRequest req) {
+    public static Reply failure(RuntimeException e, ServerRequest req) {
         return switch (e) {
             case Failure.NotFound f -> Reply.error(404, f.code(), f.getMessage());
             case Failure.Conflict f -> Reply.error(409, f.code(), f.getMessage());
