@@ -25,8 +25,9 @@ import java.util.Set;
  * {@code svix-signature}) — so a receiver's {@code Webhook.verify} from Svix's libraries keeps working.
  */
 final class Endpoints {
-    private static final Set<String> FIELDS = Set.of("url", "version", "description", "filterTypes", "channels", "disabled",
-            "rateLimit", "secret", "uid", "metadata", "headers", "throttleRate");
+    /** Svix 1.x's and 2.x's names: 2.x renamed {@code filterTypes} to {@code eventTypes} and {@code rateLimit} to {@code throttleRate}. */
+    private static final Set<String> FIELDS = Set.of("url", "version", "description", "filterTypes", "eventTypes", "channels",
+            "disabled", "rateLimit", "throttleRate", "secret", "uid", "metadata", "headers");
 
     private final EndpointStore endpoints;
     private final MessageStore messages;
@@ -110,14 +111,22 @@ final class Endpoints {
             out.put("enabled", !Boolean.TRUE.equals(f.bool("disabled")));
         }
         copy(f, out, all, "description", "description");
-        copy(f, out, all, "filterTypes", "events");
+        copy(f, out, all, either(f, "filterTypes", "eventTypes"), "events");
         copy(f, out, all, "channels", "channels");
-        copy(f, out, all, "rateLimit", "rate_limit");
+        copy(f, out, all, either(f, "rateLimit", "throttleRate"), "rate_limit");
         copy(f, out, false, "headers", "headers"); // EndpointUpdate has no headers: a PUT keeps them
         if (out.has("description") && out.get("description").isTextual() && out.get("description").asText().isEmpty()) {
             out.putNull("description"); // Svix's default description is "", Hookline's is none
         }
         return out;
+    }
+
+    /** Which of a field's two names (1.x, 2.x) the body uses; both, with different values, is a 422. */
+    private static String either(Fields f, String v1, String v2) {
+        if (f.has(v1) && f.has(v2) && !f.raw(v1).equals(f.raw(v2))) {
+            throw new Failure.Invalid(v2, "and '" + v1 + "' are the same setting under Svix's two names; give one");
+        }
+        return f.has(v1) || !f.present(v2) ? v1 : v2;
     }
 
     private static void copy(Fields f, ObjectNode out, boolean all, String svix, String hookline) {
@@ -143,7 +152,6 @@ final class Endpoints {
     private static void refuseUnsupported(Fields f) {
         Wire.refuse(f, "uid", "endpoint uids are not offered yet; address endpoints by their id");
         Wire.refuse(f, "metadata", "endpoint metadata is not stored by Hookline; use description or your own database");
-        Wire.refuse(f, "throttleRate", "throttleRate is not offered; rateLimit (deliveries a second) is");
     }
 
     /** {@code {key}}: the secret deliveries are signed with now. */
@@ -192,13 +200,11 @@ final class Endpoints {
         out.put("version", 1);
         out.put("description", ep.policy().description() == null ? "" : ep.policy().description());
         putList(out, "filterTypes", ep.policy().events());
+        putList(out, "eventTypes", ep.policy().events());
         putList(out, "channels", ep.policy().channels());
         out.put("disabled", !ep.enabled());
-        if (ep.policy().rateLimit() == null) {
-            out.putNull("rateLimit");
-        } else {
-            out.put("rateLimit", ep.policy().rateLimit());
-        }
+        out.put("rateLimit", ep.policy().rateLimit());
+        out.put("throttleRate", ep.policy().rateLimit());
         out.putNull("uid");
         out.putObject("metadata");
         Wire.putTime(out, "createdAt", ep.createdAt());
