@@ -111,6 +111,7 @@ final class Endpoints {
             out.put("enabled", !Boolean.TRUE.equals(f.bool("disabled")));
         }
         copy(f, out, all, "description", "description");
+        copy(f, out, all, "uid", "uid");
         copy(f, out, all, either(f, "filterTypes", "eventTypes"), "events");
         copy(f, out, all, "channels", "channels");
         copy(f, out, all, either(f, "rateLimit", "throttleRate"), "rate_limit");
@@ -150,7 +151,6 @@ final class Endpoints {
     }
 
     private static void refuseUnsupported(Fields f) {
-        Wire.refuse(f, "uid", "endpoint uids are not offered yet; address endpoints by their id");
         Wire.refuse(f, "metadata", "endpoint metadata is not stored by Hookline; use description or your own database");
     }
 
@@ -205,7 +205,7 @@ final class Endpoints {
         out.put("disabled", !ep.enabled());
         out.put("rateLimit", ep.policy().rateLimit());
         out.put("throttleRate", ep.policy().rateLimit());
-        out.putNull("uid");
+        out.put("uid", ep.uid());
         out.putObject("metadata");
         Wire.putTime(out, "createdAt", ep.createdAt());
         Wire.putTime(out, "updatedAt", ep.updatedAt());

@@ -74,10 +74,11 @@ class SvixSdkTest {
         assertThat(svix.getApplication().get("acme").getName()).isEqualTo("Acme");
 
         EndpointOut ep = svix.getEndpoint().create("acme", new EndpointIn().url(URI.create(receiver.url()))
-                .filterTypes(Set.of("invoice.paid")).description("billing"));
+                .filterTypes(Set.of("invoice.paid")).description("billing").uid("billing-hook"));
         assertThat(ep.getId()).startsWith("ep_");
         assertThat(ep.getFilterTypes()).containsExactly("invoice.paid");
         assertThat(ep.getDisabled()).isFalse();
+        assertThat(svix.getEndpoint().get("acme", "billing-hook").getId()).as("an endpoint by its uid").isEqualTo(ep.getId());
         String secret = svix.getEndpoint().getSecret("acme", ep.getId()).getKey();
         assertThat(secret).startsWith("whsec_");
 
