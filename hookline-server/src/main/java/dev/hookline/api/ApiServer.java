@@ -81,8 +81,8 @@ public final class ApiServer implements AutoCloseable {
         this.routes = router.table();
         // Svix's API follows Svix's own OpenAPI document, not Hookline's: bound after the table that
         // /openapi.json is checked against, so it stays out of it (docs/svix-migration.md documents it).
-        new SvixApi(db, apps, endpoints, messages, services.queue(), access, EndpointRoutes.onUpdate(services.operational()),
-                services.operational()::wake, clock).register(router);
+        new SvixApi(db, apps, endpoints, messages, services.queue(), services.eventTypes(), access,
+                EndpointRoutes.onUpdate(services.operational()), services.operational()::wake, clock).register(router);
         routing.any("/api/v1/*", (req, res) -> Router.respond(res, SvixApi.unrouted(req.prologue().method().text(), req.path().path())));
         routing.any((req, res) -> Router.respond(res, Reply.error(404, "not_found",
                 "no route for " + req.prologue().method().text() + " " + req.path().path())));

@@ -69,6 +69,19 @@ public final class Ids {
         }
     }
 
+    /** Whether {@code value} has the shape of an id made by {@link #next} with {@code prefix}. */
+    public static boolean isId(String prefix, String value) {
+        if (value.length() != prefix.length() + 27 || !value.startsWith(prefix) || value.charAt(prefix.length()) != '_') {
+            return false;
+        }
+        for (int i = prefix.length() + 1; i < value.length(); i++) {
+            if (java.util.Arrays.binarySearch(ALPHABET, value.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A random URL-safe token with {@code bytes * 8} bits of entropy. */
     public static String token(int bytes) {
         byte[] raw = new byte[bytes];

@@ -7,6 +7,7 @@ import dev.hookline.api.Json;
 import dev.hookline.api.Reply;
 import dev.hookline.core.Failure;
 import dev.hookline.core.Fields;
+import dev.hookline.core.Ids;
 import dev.hookline.outbound.App;
 import dev.hookline.outbound.AppSettings;
 import dev.hookline.outbound.AppStore;
@@ -79,8 +80,10 @@ final class Applications {
             if (uid != null && !uid.matches("[A-Za-z0-9_.-]+")) {
                 throw new Failure.Invalid("uid", "may contain only letters, digits, '_', '.' and '-'");
             }
-            if (uid != null && uid.startsWith("app_")) {
-                throw new Failure.Invalid("uid", "must not start with 'app_' (that is how ids start)");
+            // A Svix application id ("app_" and 27 characters) may be kept as the uid when moving; only
+            // Hookline's own id shape is kept out, since lookups take an id or a uid.
+            if (uid != null && Ids.isId("app", uid)) {
+                throw new Failure.Invalid("uid", "must not have the shape of an app id ('app_' and 26 characters)");
             }
             return new In(name, uid);
         }

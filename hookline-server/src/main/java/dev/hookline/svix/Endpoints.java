@@ -60,6 +60,9 @@ final class Endpoints {
                     endpoints.delete(access.app(call).id(), call.param("ep"));
                     return Reply.noContent();
                 })
+                .get(one + "/headers", this::headers)
+                .put(one + "/headers", call -> setHeaders(call, true))
+                .patch(one + "/headers", call -> setHeaders(call, false))
                 .get(one + "/secret", this::secret)
                 .post(one + "/secret/rotate", this::rotate)
                 .post(one + "/recover", this::recover);
@@ -152,6 +155,44 @@ final class Endpoints {
 
     private static void refuseUnsupported(Fields f) {
         Wire.refuse(f, "metadata", "endpoint metadata is not stored by Hookline; use description or your own database");
+    }
+
+    /** {@code {headers, sensitive}}: the custom headers every delivery carries; Hookline marks none sensitive. */
+    private Reply headers(Call call) {
+        ObjectNode out = Json.object();
+        ObjectNode headers = out.putObject("headers");
+        endpoint(call).policy().headers().forEach(headers::put);
+        out.putArray("sensitive");
+        return Reply.ok(out);
+    }
+
+    /** PUT replaces the custom headers; PATCH sets those given, and removes those given as null. 204 either way. */
+    private Reply setHeaders(Call call, boolean replace) {
+        Endpoint ep = endpoint(call);
+        Fields f = Wire.body(call).allowOnly(Set.of("headers", "deleteHeaders"));
+        ObjectNode headers = Json.object();
+        if (!replace) {
+            ep.policy().headers().forEach(headers::put);
+        }
+        JsonNode given = f.raw("headers");
+        if (given != null && given.isObject()) {
+            given.properties().forEach(e -> {
+                if (e.getValue().isNull()) {
+                    headers.remove(e.getKey());
+                } else {
+                    headers.set(e.getKey(), e.getValue());
+                }
+            });
+        }
+        List<String> deleted = f.strings("deleteHeaders", 50);
+        if (deleted != null) {
+            deleted.forEach(headers::remove);
+        }
+        ObjectNode patch = Json.object();
+        patch.set("headers", headers);
+        endpoints.update(ep.appId(), ep.id(), Fields.of(patch), onUpdate);
+        afterUpdate.run();
+        return Reply.noContent();
     }
 
     /** {@code {key}}: the secret deliveries are signed with now. */

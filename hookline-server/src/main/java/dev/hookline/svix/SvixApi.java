@@ -6,6 +6,7 @@ import dev.hookline.api.Router;
 import dev.hookline.delivery.DeliveryQueue;
 import dev.hookline.outbound.AppStore;
 import dev.hookline.outbound.EndpointStore;
+import dev.hookline.outbound.EventTypeStore;
 import dev.hookline.outbound.MessageStore;
 import dev.hookline.store.Database;
 import io.helidon.http.Method;
@@ -14,7 +15,7 @@ import java.time.Clock;
 /**
  * Svix's API at {@code /api/v1}, so that code written against Svix's SDKs runs against Hookline by
  * changing the server URL. Each resource has its file, as in Svix's own server ({@link Applications},
- * {@link Endpoints}, {@link Messages}, {@link Attempts}); each only translates between Svix's JSON
+ * {@link Endpoints}, {@link Messages}, {@link Attempts}, {@link EventTypes}); each only translates between Svix's JSON
  * and Hookline's stores: there is one domain underneath, and what the {@code /v1} API creates the
  * Svix API sees, and the other way round.
  *
@@ -26,6 +27,7 @@ public final class SvixApi {
     private final Endpoints endpoints;
     private final Messages messages;
     private final Attempts attempts;
+    private final EventTypes eventTypes;
     private final IdempotencyKeys idempotency;
 
     /**
@@ -33,12 +35,14 @@ public final class SvixApi {
      * and after it, whichever API made it.
      */
     public SvixApi(Database db, AppStore apps, EndpointStore endpointStore, MessageStore messageStore, DeliveryQueue queue,
-                   AppAccess access, EndpointStore.Updated onUpdate, Runnable afterUpdate, Clock clock) {
+                   EventTypeStore eventTypeStore, AppAccess access, EndpointStore.Updated onUpdate, Runnable afterUpdate,
+                   Clock clock) {
         this.idempotency = new IdempotencyKeys(db, clock);
         this.applications = new Applications(apps, access);
         this.endpoints = new Endpoints(endpointStore, messageStore, queue, access, onUpdate, afterUpdate, clock);
         this.messages = new Messages(messageStore, applications, access);
         this.attempts = new Attempts(endpointStore, messageStore, queue, access, clock);
+        this.eventTypes = new EventTypes(eventTypeStore);
     }
 
     public void register(Router router) {
@@ -48,6 +52,7 @@ public final class SvixApi {
         endpoints.register(r);
         messages.register(r);
         attempts.register(r);
+        eventTypes.register(r);
     }
 
     /** What a request to {@code /api/v1} that no route took gets: a Svix-shaped 404 naming what is not offered. */

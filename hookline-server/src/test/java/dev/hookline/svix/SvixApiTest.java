@@ -1,0 +1,105 @@
+package dev.hookline.svix;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hookline.testing.ApiClient;
+import dev.hookline.testing.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Svix API's edges, as raw HTTP: what the SDK tests do not reach. */
+class SvixApiTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private TestServer server;
+
+    @BeforeEach
+    void start() {
+        server = new TestServer();
+        server.post("/api/v1/app", "{\"name\":\"Acme\",\"uid\":\"acme\"}");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void hostedOnlyRoutesAnswerASvixShaped404NamingThem() {
+        ApiClient.Response r = server.get("/api/v1/app/acme/endpoint/ep_x/transformation");
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.text("/code")).isEqualTo("not_found");
+        assertThat(r.text("/detail")).contains("/api/v1/app/acme/endpoint/ep_x/transformation").contains("not offered");
+        assertThat(server.post("/api/v1/connector", "{}").text("/code")).isEqualTo("not_found");
+    }
+
+    @Test
+    void unknownQueryParametersAreIgnoredAsSvixDoes() {
+        ApiClient.Response r = server.get("/api/v1/app?limit=10&order=ascending&something_new=1");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json("/data")).hasSize(1);
+        assertThat(r.json("/done").asBoolean()).isTrue();
+    }
+
+    @Test
+    void anIdempotencyKeyReplaysTheFirstAnswerAndRefusesAnotherRoute() throws Exception {
+        HttpResponse<String> first = post("/api/v1/app/acme/msg", "k-1", "{\"eventType\":\"a.b\",\"payload\":{\"n\":1}}");
+        HttpResponse<String> again = post("/api/v1/app/acme/msg", "k-1", "{\"eventType\":\"a.b\",\"payload\":{\"n\":1}}");
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(again.statusCode()).isEqualTo(202);
+        assertThat(json(again).at("/id").asText()).isEqualTo(json(first).at("/id").asText());
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(server.get("/api/v1/app/acme/msg").json("/data")).hasSize(1);
+
+        HttpResponse<String> elsewhere = post("/api/v1/app", "k-1", "{\"name\":\"Other\"}");
+        assertThat(elsewhere.statusCode()).isEqualTo(422);
+        assertThat(json(elsewhere).at("/detail/0/loc/1").asText()).isEqualTo("Idempotency-Key");
+
+        // a failed request is remembered too (only a 5xx is not): the same key gives the same 422
+        HttpResponse<String> bad = post("/api/v1/app/acme/msg", "k-2", "{\"eventType\":\"a.b\"}");
+        assertThat(bad.statusCode()).isEqualTo(422);
+        assertThat(post("/api/v1/app/acme/msg", "k-2", "{\"eventType\":\"a.b\",\"payload\":{}}").statusCode()).isEqualTo(422);
+    }
+
+    @Test
+    void anAppScopedKeySeesOnlyItsAppThroughTheSvixApiToo() {
+        String other = server.post("/api/v1/app", "{\"name\":\"Globex\",\"uid\":\"globex\"}").text("/id");
+        String key = server.post("/v1/api-keys", "{\"name\":\"acme only\",\"app\":\"acme\"}").text("/key");
+        assertThat(server.call("GET", "/api/v1/app", null, key).json("/data")).hasSize(1);
+        ApiClient.Response hidden = server.call("GET", "/api/v1/app/" + other, null, key);
+        assertThat(hidden.status()).isEqualTo(404);
+        assertThat(hidden.text("/code")).isEqualTo("not_found");
+        assertThat(server.call("POST", "/api/v1/app/globex/msg", "{\"eventType\":\"a.b\",\"payload\":{}}", key).status()).isEqualTo(404);
+        assertThat(server.call("POST", "/api/v1/app/acme/msg", "{\"eventType\":\"a.b\",\"payload\":{}}", key).status()).isEqualTo(202);
+    }
+
+    @Test
+    void unsupportedFieldsAreRefusedByNameNotDropped() {
+        ApiClient.Response r = server.post("/api/v1/app/acme/msg",
+                "{\"eventType\":\"a.b\",\"payload\":{},\"deliverAt\":\"2030-01-01T00:00:00Z\"}");
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.text("/detail/0/loc/1")).isEqualTo("deliverAt");
+        assertThat(r.text("/detail/0/msg")).contains("not offered");
+        // what the SDKs send for an unset field passes
+        assertThat(server.post("/api/v1/app/acme/msg", "{\"eventType\":\"a.b\",\"payload\":{},\"deliverAt\":null,\"tags\":[]}")
+                .status()).isEqualTo(202);
+    }
+
+    private HttpResponse<String> post(String path, String idempotencyKey, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                .header("Authorization", "Bearer " + ApiClient.ROOT_KEY).header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return new ObjectMapper().readTree(r.body());
+    }
+}
