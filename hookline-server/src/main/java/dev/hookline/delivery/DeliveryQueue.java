@@ -407,6 +407,20 @@ public final class DeliveryQueue {
                 + " AND (next_due_at IS NULL OR next_due_at > " + target + ")", due, due, endpointId, due, due);
     }
 
+    /** An endpoint's deliveries by state: waiting, being sent now (leased), delivered, failed for good. */
+    public record Counts(long pending, long sending, long delivered, long failed) {}
+
+    public Counts countsOfEndpoint(String appId, String endpointId) {
+        return db.read(c -> Sql.one(c, "SELECT"
+                        + " SUM(CASE WHEN status = 'pending' AND lease_owner IS NULL THEN 1 ELSE 0 END) AS pending,"
+                        + " SUM(CASE WHEN status = 'pending' AND lease_owner IS NOT NULL THEN 1 ELSE 0 END) AS sending,"
+                        + " SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END) AS delivered,"
+                        + " SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed"
+                        + " FROM deliveries WHERE app_id = ? AND endpoint_id = ?",
+                rs -> new Counts(rs.getLong("pending"), rs.getLong("sending"), rs.getLong("delivered"), rs.getLong("failed")),
+                appId, endpointId).orElseThrow());
+    }
+
     public Page<Attempt> attemptsOfMessage(String appId, String messageId, PageRequest page) {
         return db.read(c -> Page.of(Sql.list(c, "SELECT * FROM attempts WHERE app_id = ? AND message_id = ? AND id > ? ORDER BY id LIMIT ?",
                 DeliveryQueue::attemptRow, appId, messageId, page.afterOrStart(), page.limit() + 1), page.limit(), Attempt::id));

@@ -65,7 +65,8 @@ final class Endpoints {
                 .patch(one + "/headers", call -> setHeaders(call, false))
                 .get(one + "/secret", this::secret)
                 .post(one + "/secret/rotate", this::rotate)
-                .post(one + "/recover", this::recover);
+                .post(one + "/recover", this::recover)
+                .get(one + "/stats", this::stats);
     }
 
     private Endpoint endpoint(Call call) {
@@ -232,6 +233,19 @@ final class Endpoints {
         out.put("task", "endpoint.recover");
         Wire.putTime(out, "updatedAt", now);
         return Reply.accepted(out);
+    }
+
+    /** Svix's {@code EndpointStats}: the endpoint's deliveries by state, over all that retention keeps. */
+    private Reply stats(Call call) {
+        Endpoint ep = endpoint(call);
+        DeliveryQueue.Counts counts = queue.countsOfEndpoint(ep.appId(), ep.id());
+        ObjectNode out = Json.object();
+        out.put("success", counts.delivered());
+        out.put("fail", counts.failed());
+        out.put("pending", counts.pending());
+        out.put("sending", counts.sending());
+        out.put("canceled", 0);
+        return Reply.ok(out);
     }
 
     static ObjectNode view(Endpoint ep) {

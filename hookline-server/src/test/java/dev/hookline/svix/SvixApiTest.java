@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hookline.testing.ApiClient;
+import dev.hookline.testing.Await;
+import dev.hookline.testing.Receiver;
 import dev.hookline.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +93,29 @@ class SvixApiTest {
         // what the SDKs send for an unset field passes
         assertThat(server.post("/api/v1/app/acme/msg", "{\"eventType\":\"a.b\",\"payload\":{},\"deliverAt\":null,\"tags\":[]}")
                 .status()).isEqualTo(202);
+    }
+
+    @Test
+    void endpointStatsCountDeliveriesByState() {
+        try (Receiver receiver = new Receiver()) {
+            String ep = server.post("/api/v1/app/acme/endpoint", "{\"url\":\"" + receiver.url() + "\"}").text("/id");
+            server.post("/api/v1/app/acme/msg", "{\"eventType\":\"a.b\",\"payload\":{}}");
+            server.post("/api/v1/app/acme/msg", "{\"eventType\":\"a.b\",\"payload\":{}}");
+            ApiClient.Response stats = Await.value("two deliveries counted", Duration.ofSeconds(20),
+                    () -> server.get("/api/v1/app/acme/endpoint/" + ep + "/stats"), r -> r.json("/success").asInt() == 2);
+            assertThat(stats.json("/fail").asInt()).isZero();
+            assertThat(stats.json("/pending").asInt()).isZero();
+        }
+    }
+
+    @Test
+    void aMessageWithAnInlineApplicationCreatesTheAppFirst() {
+        ApiClient.Response r = server.post("/api/v1/app/newco/msg",
+                "{\"eventType\":\"a.b\",\"payload\":{},\"application\":{\"name\":\"NewCo\"}}");
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(server.get("/api/v1/app/newco").text("/name")).isEqualTo("NewCo");
+        assertThat(server.post("/api/v1/app/nobody/msg", "{\"eventType\":\"a.b\",\"payload\":{}}").status())
+                .as("without one, an unknown app is a 404").isEqualTo(404);
     }
 
     private HttpResponse<String> post(String path, String idempotencyKey, String body) throws Exception {
