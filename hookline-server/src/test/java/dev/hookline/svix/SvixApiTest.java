@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hookline.testing.ApiClient;
+import dev.hookline.testing.Backend;
 import dev.hookline.testing.Await;
 import dev.hookline.testing.Receiver;
 import dev.hookline.testing.TestServer;
@@ -16,15 +17,24 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The Svix API's edges, as raw HTTP: what the SDK tests do not reach. */
+/** The Svix API's edges, as raw HTTP: what the SDK tests do not reach; on SQLite and on PostgreSQL. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Backend.class)
 class SvixApiTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Parameter
+    Backend backend;
+
     private TestServer server;
 
     @BeforeEach
     void start() {
-        server = new TestServer();
+        server = new TestServer(backend);
         server.post("/api/v1/app", "{\"name\":\"Acme\",\"uid\":\"acme\"}");
     }
 
