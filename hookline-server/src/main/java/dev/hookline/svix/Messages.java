@@ -41,7 +41,11 @@ final class Messages {
         r.post("/api/v1/app/{app}/msg", this::create)
                 .get("/api/v1/app/{app}/msg", this::list)
                 .get("/api/v1/app/{app}/msg/{msg}", call ->
-                        Reply.ok(view(messages.get(access.app(call).id(), call.param("msg")), withContent(call))));
+                        Reply.ok(view(messages.get(access.app(call).id(), call.param("msg")), withContent(call))))
+                .delete("/api/v1/app/{app}/msg/{msg}/content", call -> {
+                    messages.deleteContent(access.app(call).id(), call.param("msg"));
+                    return Reply.noContent();
+                });
     }
 
     /**

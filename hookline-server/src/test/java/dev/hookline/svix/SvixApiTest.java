@@ -128,6 +128,14 @@ class SvixApiTest {
                 .as("without one, an unknown app is a 404").isEqualTo(404);
     }
 
+    @Test
+    void expungingAMessagesContentLeavesAnEmptyPayload() {
+        String msg = server.post("/api/v1/app/acme/msg", "{\"eventType\":\"a.b\",\"payload\":{\"secret\":\"x\"}}").text("/id");
+        assertThat(server.get("/api/v1/app/acme/msg/" + msg).text("/payload/secret")).isEqualTo("x");
+        assertThat(server.delete("/api/v1/app/acme/msg/" + msg + "/content").status()).isEqualTo(204);
+        assertThat(server.get("/api/v1/app/acme/msg/" + msg).json("/payload").isEmpty()).isTrue();
+    }
+
     private HttpResponse<String> post(String path, String idempotencyKey, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
                 .header("Authorization", "Bearer " + ApiClient.ROOT_KEY).header("Content-Type", "application/json")
