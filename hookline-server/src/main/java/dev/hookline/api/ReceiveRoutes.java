@@ -16,6 +16,7 @@ import java.util.TreeMap;
  */
 final class ReceiveRoutes {
     private static final String COUNTER = "hookline_inbound_requests_total";
+    private static final org.slf4j.Logger REFUSED_LOG = org.slf4j.LoggerFactory.getLogger("hookline.inbound");
 
     private final InboundReceiver receiver;
     private final Metrics metrics;
@@ -36,13 +37,13 @@ final class ReceiveRoutes {
         try {
             source = receiver.source(call.param("token"));
         } catch (Failure.NotFound e) {
-            count("not_found");
+            refused(null, "not_found", 404);
             return Reply.error(404, "not_found", "no webhook is registered at this URL");
         }
         try {
             body = Call.readBody(call.request(), source.config().maxBodyBytes());
         } catch (Json.BadRequest e) {
-            count(e.status == 413 ? "too_large" : "unreadable");
+            refused(source.id(), e.status == 413 ? "too_large" : "unreadable", e.status);
             throw e;
         }
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -55,16 +56,27 @@ final class ReceiveRoutes {
                 yield Reply.ok(source.config().answer().render(a.event()));
             }
             case InboundReceiver.Outcome.Rejected rejected -> {
-                count(rejected.reason().name().toLowerCase(java.util.Locale.ROOT));
-                yield switch (rejected.reason()) {
+                Reply reply = switch (rejected.reason()) {
                     case RATE_LIMITED -> Reply.error(429, "rate_limited", rejected.message())
                             .withHeader("Retry-After", Long.toString(Math.max(1, (rejected.retryAfterMillis() + 999) / 1000)));
                     case UNAUTHORIZED -> Reply.error(401, "unauthorized", rejected.message());
                     case MALFORMED_BODY -> Reply.error(400, "invalid_body", rejected.message());
                     case UNNAMED_EVENT -> Reply.error(400, "invalid_event", rejected.message());
                 };
+                refused(source.id(), rejected.reason().name().toLowerCase(java.util.Locale.ROOT), reply.status());
+                yield reply;
             }
         };
+    }
+
+    /**
+     * Counts and logs a refused post. The line names the source and the reason only: not the token
+     * (it is the URL's secret), nor the refusal's message (a JSON parse error quotes the body).
+     */
+    private void refused(String sourceId, String reason, int status) {
+        count(reason);
+        REFUSED_LOG.atInfo().setMessage("inbound post refused").addKeyValue("event", "inbound_refused")
+                .addKeyValue("source_id", sourceId).addKeyValue("reason", reason).addKeyValue("status", status).log();
     }
 
     private void count(String outcome) {

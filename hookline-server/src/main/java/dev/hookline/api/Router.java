@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * reaches a client.
  */
 public final class Router {
-    private static final Logger log = LoggerFactory.getLogger(Router.class);
+    /** API errors at 5xx, one line each, under a name of their own. */
+    private static final Logger ERROR_LOG = LoggerFactory.getLogger("hookline.api");
 
     @FunctionalInterface
     public interface Action {
@@ -87,14 +88,33 @@ public final class Router {
             case Failure.Conflict f -> Reply.error(409, f.code(), f.getMessage());
             case Failure.Invalid f -> Reply.error(422, f.code(), f.getMessage());
             case Failure.Forbidden f -> Reply.error(403, f.code(), f.getMessage());
-            case Failure.Unavailable f -> Reply.error(503, f.code(), f.getMessage())
-                    .withHeader("Retry-After", Integer.toString(f.retryAfterSeconds()));
+            case Failure.Unavailable f -> {
+                ERROR_LOG.atWarn().setMessage("request refused: server busy").addKeyValue("event", "api_error")
+                        .addKeyValue("method", req.prologue().method().text()).addKeyValue("route", route(req))
+                        .addKeyValue("status", 503).addKeyValue("code", f.code()).log();
+                yield Reply.error(503, f.code(), f.getMessage())
+                        .withHeader("Retry-After", Integer.toString(f.retryAfterSeconds()));
+            }
             case Json.BadRequest b -> Reply.error(b.status, b.code, b.getMessage());
             default -> {
-                log.error("{} {} failed", req.prologue().method().text(), req.path().path(), e);
+                ERROR_LOG.atError().setMessage("request failed").addKeyValue("event", "api_error")
+                        .addKeyValue("method", req.prologue().method().text()).addKeyValue("route", route(req))
+                        .addKeyValue("status", 500).setCause(e).log();
                 yield Reply.error(500, "internal_error", "the server failed to handle this request; it has been logged");
             }
         };
+    }
+
+    /**
+     * The route a request matched ({@code /v1/apps/{app}/messages}), for log lines: never the path
+     * itself, which for the receive routes holds a source's secret token.
+     */
+    static String route(ServerRequest req) {
+        return req.matchingPattern().orElseGet(() -> {
+            String path = req.path().path();
+            int at = path.indexOf("/webhooks/");
+            return at < 0 ? path : path.substring(0, at) + "/webhooks/{token}";
+        });
     }
 
     static void respond(ServerResponse res, Reply reply) {

@@ -2,6 +2,7 @@ package dev.hookline.cli;
 
 import dev.hookline.Hookline;
 import dev.hookline.Settings;
+import dev.hookline.ops.LogSettings;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
@@ -20,6 +21,12 @@ import picocli.CommandLine.Option;
 public final class HooklineCommand implements Runnable {
 
     public static void main(String[] args) {
+        try {
+            LogSettings.apply(System.getenv()); // before anything logs: it picks the format and level
+        } catch (IllegalArgumentException e) {
+            System.err.println("hookline: " + e.getMessage());
+            System.exit(2);
+        }
         // Helidon logs through java.util.logging: send it to SLF4J so there is one log format.
         org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
         org.slf4j.bridge.SLF4JBridgeHandler.install();
@@ -83,7 +90,6 @@ public final class HooklineCommand implements Runnable {
                     ==================================================================
 
                     """, key));
-            System.out.println("Hookline is listening on http://localhost:" + hookline.port());
             System.out.flush();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

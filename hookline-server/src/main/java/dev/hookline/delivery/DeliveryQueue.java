@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.core.Ids;
 import dev.hookline.core.Page;
 import dev.hookline.core.PageRequest;
+import dev.hookline.core.Times;
 import dev.hookline.outbound.DeliveryState;
 import dev.hookline.outbound.Endpoint;
 import dev.hookline.outbound.Fanout;
@@ -23,8 +24,11 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.ToIntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The deliveries table used as a queue, and the only code that writes it.
@@ -48,6 +52,8 @@ import java.util.function.ToIntFunction;
  * transaction.
  */
 public final class DeliveryQueue {
+    /** Endpoint state changes, under one logger name with the API's enable and disable (EndpointStore). */
+    private static final Logger ENDPOINT_LOG = LoggerFactory.getLogger("hookline.endpoint");
     /**
      * Added to an endpoint's timeout to form the lease: covers signing before the request and
      * recording after it. It is also how long a dead node's deliveries wait beyond their timeout
@@ -190,10 +196,12 @@ public final class DeliveryQueue {
     /**
      * Records one attempt, moves its delivery on, updates the endpoint's health and emits the
      * operational events of the {@link DeliveryLifecycle.Transition}, all in one transaction, if the
-     * lease is still ours. When the lease was lost (the row was taken back after it ran out and
-     * re-claimed) nothing is recorded and the answer is false.
+     * lease is still ours, and answers that transition. When the lease was lost (the row was taken
+     * back after it ran out and re-claimed) nothing is recorded and the answer is empty.
+     * Endpoint state changes (circuit opened or closed, disabled) are logged once committed.
      */
-    boolean record(DeliveryClaim claim, Endpoint endpoint, RetryPolicy retry, SendResult result, long now, double jitter) {
+    Optional<DeliveryLifecycle.Transition> record(DeliveryClaim claim, Endpoint endpoint, RetryPolicy retry, SendResult result,
+                                                  long now, double jitter) {
         Recorded recorded = db.write(Lane.DELIVERIES, c -> {
             if (result.succeeded()) {
                 return recordSuccess(c, claim, endpoint, result, now);
@@ -203,7 +211,7 @@ public final class DeliveryQueue {
                             rs.getInt("consecutive_failures"), Sql.nullableLong(rs, "circuit_open_until"), Sql.nullableLong(rs, "failing_since"),
                             rs.getString("disabled_reason"))}, endpoint.id());
             if (current.isEmpty()) {
-                return Recorded.LEASE_LOST; // the endpoint was deleted, and its deliveries with it
+                return null; // the endpoint was deleted, and its deliveries with it
             }
             boolean enabled = (Boolean) current.get()[0];
             Endpoint.Health before = (Endpoint.Health) current.get()[1];
@@ -214,7 +222,7 @@ public final class DeliveryQueue {
             var next = DeliveryLifecycle.after(result, claim.attemptNumber(), erased ? RetryPolicy.NONE : retry, before, enabled,
                     health.disableAfter(), now, jitter);
             if (!moveOn(c, claim, next, result, now)) {
-                return Recorded.LEASE_LOST;
+                return null;
             }
             if (next.disabledBecause() != null) {
                 Sql.update(c, "UPDATE endpoints SET enabled = 0, updated_at = CASE WHEN updated_at >= ? THEN updated_at + 1 ELSE ? END"
@@ -245,30 +253,38 @@ public final class DeliveryQueue {
                 }
                 woke |= operational.emit(c, endpoint, type, data, now);
             }
-            return woke ? Recorded.WITH_NEW_DELIVERIES : Recorded.RECORDED;
+            boolean opened = next.health().circuitOpenUntil() != null && EndpointHealth.circuit(before, now) != EndpointHealth.Circuit.OPEN;
+            return new Recorded(next, enabled && next.disabledBecause() != null, opened, false, woke);
         });
-        if (recorded == Recorded.WITH_NEW_DELIVERIES) {
+        if (recorded == null) {
+            return Optional.empty();
+        }
+        if (recorded.woke()) {
             operational.wake(); // the operational events' deliveries are committed now
         }
-        return recorded != Recorded.LEASE_LOST;
+        logStateChange(endpoint, recorded);
+        return Optional.of(recorded.next());
     }
 
     /**
      * The common case, in three statements: a success needs no read of the endpoint's health (it
      * heals whatever it was), and a leased row was never part of the head, so a non-FIFO head stays.
+     * Whether it closed a circuit is judged by the health read when the row was claimed: for a
+     * half-open circuit's probe (one request at a time) that is still the current one.
      */
     private Recorded recordSuccess(Connection c, DeliveryClaim claim, Endpoint endpoint, SendResult result, long now) throws SQLException {
         var next = DeliveryLifecycle.after(result, claim.attemptNumber(), RetryPolicy.NONE, Endpoint.Health.NEW, true,
                 health.disableAfter(), now, 0);
         if (!moveOn(c, claim, next, result, now)) {
-            return Recorded.LEASE_LOST;
+            return null;
         }
         int healed = Sql.update(c, "UPDATE endpoints SET consecutive_failures = 0, circuit_open_until = NULL, failing_since = NULL"
                 + " WHERE id = ? AND (consecutive_failures <> 0 OR failing_since IS NOT NULL)", endpoint.id());
         if (healed > 0 || endpoint.policy().fifo()) {
             refreshHead(c, endpoint.id(), 0);
         }
-        return Recorded.RECORDED;
+        boolean closed = healed > 0 && endpoint.health().consecutiveFailures() >= EndpointHealth.OPEN_AFTER_FAILURES;
+        return new Recorded(next, false, false, closed, false);
     }
 
     /** Moves the delivery on and logs the attempt, if the lease is still the claim's; false when it was lost. */
@@ -288,7 +304,29 @@ public final class DeliveryQueue {
         return true;
     }
 
-    private enum Recorded { RECORDED, WITH_NEW_DELIVERIES, LEASE_LOST }
+    /** One log line per change an operator must see: a circuit opening or closing, an endpoint disabled. */
+    private static void logStateChange(Endpoint endpoint, Recorded r) {
+        Endpoint.Health after = r.next().health();
+        if (r.disabled()) {
+            ENDPOINT_LOG.atWarn().setMessage("endpoint disabled").addKeyValue("event", "endpoint_disabled")
+                    .addKeyValue("app_id", endpoint.appId()).addKeyValue("endpoint_id", endpoint.id())
+                    .addKeyValue("reason", r.next().disabledBecause()).log();
+        }
+        if (r.circuitOpened()) {
+            ENDPOINT_LOG.atWarn().setMessage("circuit opened").addKeyValue("event", "circuit_opened")
+                    .addKeyValue("app_id", endpoint.appId()).addKeyValue("endpoint_id", endpoint.id())
+                    .addKeyValue("consecutive_failures", after.consecutiveFailures())
+                    .addKeyValue("open_until", Times.format(after.circuitOpenUntil())).log();
+        }
+        if (r.circuitClosed()) {
+            ENDPOINT_LOG.atInfo().setMessage("circuit closed").addKeyValue("event", "circuit_closed")
+                    .addKeyValue("app_id", endpoint.appId()).addKeyValue("endpoint_id", endpoint.id()).log();
+        }
+    }
+
+    /** What {@link #record} wrote: the transition, the endpoint state changes it made, whether it queued operational events. */
+    private record Recorded(DeliveryLifecycle.Transition next, boolean disabled, boolean circuitOpened, boolean circuitClosed,
+                            boolean woke) {}
 
     /**
      * Re-queues, now, the endpoint's deliveries that failed for good since {@code sinceMillis}

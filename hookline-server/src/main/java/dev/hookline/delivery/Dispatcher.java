@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    /** One line per attempt, under a name of its own so operators can route or silence it apart. */
+    private static final Logger ATTEMPT_LOG = LoggerFactory.getLogger("hookline.attempt");
     private static final int CLAIM_BATCH = 256;
     private static final long IDLE_WAIT_MS = 1_000;
     /** At most this many saturated endpoints are left out of one claim by name. */
@@ -182,8 +184,8 @@ public final class Dispatcher {
                 continue;
             }
             if (message.payload() == null) { // erased while this row was pending (a resend raced a delete)
-                queue.record(claim, target.endpoint(), RetryPolicy.NONE,
-                        new SendResult(null, null, 0, "the message content was deleted"), now, 0);
+                SendResult erased = new SendResult(null, null, 0, "the message content was deleted");
+                logAttempt(claim, erased, queue.record(claim, target.endpoint(), RetryPolicy.NONE, erased, now, 0));
                 continue;
             }
             if (!mayStart(claim.appId())) {
@@ -271,8 +273,10 @@ public final class Dispatcher {
         }
         long now = clock.millis();
         try {
-            if (!queue.record(claim, target.endpoint(), target.endpoint().policy().retry(), result, now,
-                    java.util.concurrent.ThreadLocalRandom.current().nextDouble(-1, 1))) {
+            var recorded = queue.record(claim, target.endpoint(), target.endpoint().policy().retry(), result, now,
+                    java.util.concurrent.ThreadLocalRandom.current().nextDouble(-1, 1));
+            logAttempt(claim, result, recorded);
+            if (recorded.isEmpty()) {
                 log.warn("delivery {} was re-claimed while attempt {} was under way; its result is dropped",
                         claim.deliveryId(), claim.attemptNumber());
             }
@@ -280,6 +284,31 @@ public final class Dispatcher {
             log.warn("could not record attempt {} of delivery {} ({}); it will be retried when its lease ends",
                     claim.attemptNumber(), claim.deliveryId(), e.toString());
         }
+    }
+
+    /**
+     * The attempt's one log line, once recorded: ids, attempt number, status or error, duration and
+     * what follows. Never the payload, the response body, the URL or a header (they may hold secrets).
+     */
+    private static void logAttempt(DeliveryClaim claim, SendResult result, java.util.Optional<DeliveryLifecycle.Transition> recorded) {
+        if (recorded.isEmpty()) {
+            return;
+        }
+        DeliveryLifecycle.Transition next = recorded.get();
+        String outcome = next.delivered() ? "delivered" : next.nextAttemptAt() != null ? "retrying" : "failed";
+        var line = next.delivered() ? ATTEMPT_LOG.atInfo() : ATTEMPT_LOG.atWarn();
+        line = line.setMessage("delivery attempt").addKeyValue("event", "attempt")
+                .addKeyValue("app_id", claim.appId()).addKeyValue("message_id", claim.messageId())
+                .addKeyValue("endpoint_id", claim.endpointId()).addKeyValue("attempt", claim.attemptNumber())
+                .addKeyValue("outcome", outcome).addKeyValue("status", result.statusCode())
+                .addKeyValue("duration_ms", result.durationMs());
+        if (result.error() != null) {
+            line = line.addKeyValue("error", result.error());
+        }
+        if (next.nextAttemptAt() != null) {
+            line = line.addKeyValue("next_attempt_at", dev.hookline.core.Times.format(next.nextAttemptAt()));
+        }
+        line.log();
     }
 
     /**

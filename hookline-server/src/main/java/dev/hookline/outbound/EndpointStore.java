@@ -31,6 +31,8 @@ import java.util.Set;
  * database and are returned in clear only once: when created or rotated.
  */
 public final class EndpointStore {
+    /** Endpoint state changes, under the logger name the dispatcher's circuit and disable lines use too. */
+    private static final org.slf4j.Logger ENDPOINT_LOG = org.slf4j.LoggerFactory.getLogger("hookline.endpoint");
     public static final Duration ROTATION_GRACE = Duration.ofHours(24);
 
     /** The fields an endpoint is created with; a PATCH may change all but {@code secret}. */
@@ -130,7 +132,7 @@ public final class EndpointStore {
         String newUrl = patch.has("url") ? url(patch) : null;
         Boolean enabled = patch.bool("enabled");
         String newUid = uid(patch);
-        return db.write(c -> {
+        Change change = db.write(c -> {
             App app = AppStore.require(c, appIdOrUid);
             Endpoint current = require(c, app.id(), endpointId);
             String uid = patch.present("uid") ? newUid : current.uid();
@@ -157,9 +159,19 @@ public final class EndpointStore {
                     health.consecutiveFailures(), health.circuitOpenUntil(), health.failingSince(), health.disabledReason(), updated.id());
             Fanout.changed(c, updated.appId());
             then.run(c, current, updated);
-            return updated;
+            return new Change(current, updated);
         });
+        if (change.before().enabled() != change.after().enabled()) {
+            ENDPOINT_LOG.atInfo().setMessage(change.after().enabled() ? "endpoint enabled" : "endpoint disabled")
+                    .addKeyValue("event", change.after().enabled() ? "endpoint_enabled" : "endpoint_disabled")
+                    .addKeyValue("app_id", change.after().appId()).addKeyValue("endpoint_id", change.after().id())
+                    .addKeyValue("reason", "api").log();
+        }
+        return change.after();
     }
+
+    private record Change(Endpoint before, Endpoint after) {}
+
 
     public void delete(String appIdOrUid, String endpointId) {
         db.write(c -> {

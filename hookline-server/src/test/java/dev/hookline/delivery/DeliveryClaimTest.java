@@ -166,7 +166,7 @@ class DeliveryClaimTest {
     private boolean answer(DeliveryClaim claim, int status, long at) {
         Endpoint endpoint = new Endpoint(claim.endpointId(), claim.appId(), null, "https://example.com", true,
                 EndpointPolicy.fromJson(Fields.of(JsonNodeFactory.instance.objectNode())), null, Endpoint.Health.NEW, 0, 0);
-        return queue.record(claim, endpoint, new RetryPolicy.Schedule(List.of(60L, 60L)), new SendResult(status, "", 5, null), at, 0);
+        return queue.record(claim, endpoint, new RetryPolicy.Schedule(List.of(60L, 60L)), new SendResult(status, "", 5, null), at, 0).isPresent();
     }
 
     @Test

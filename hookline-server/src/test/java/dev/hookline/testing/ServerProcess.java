@@ -40,6 +40,18 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public ServerProcess start() {
+        launch();
+        Await.until("the server process to answer /health (log: " + log + ")", Duration.ofSeconds(60), this::healthy);
+        return this;
+    }
+
+    /** Starts a server that is expected to refuse to start, and answers its exit code. */
+    public int startExpectingExit() {
+        launch();
+        return waitForExit();
+    }
+
+    private void launch() {
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder pb = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), "dev.hookline.cli.HooklineCommand", "serve"));
@@ -56,8 +68,6 @@ public final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Await.until("the server process to answer /health (log: " + log + ")", Duration.ofSeconds(60), this::healthy);
-        return this;
     }
 
     private boolean healthy() {
@@ -94,8 +104,8 @@ public final class ServerProcess implements AutoCloseable {
 
     private int waitForExit() {
         try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                throw new AssertionError("the server process did not exit within 30 s");
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                throw new AssertionError("the server process did not exit within 60 s");
             }
             return process.exitValue();
         } catch (InterruptedException e) {
