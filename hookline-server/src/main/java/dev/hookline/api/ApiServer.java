@@ -47,10 +47,12 @@ public final class ApiServer implements AutoCloseable {
         Router router = new Router(routing, keys);
         AppAccess access = new AppAccess(apps);
 
-        router.open(Method.GET, "/health", call -> {
-            var out = Json.object();
-            out.put("status", "ok");
-            return Reply.ok(out);
+        // /health is the old name of /health/live, kept for the scripts that use it.
+        router.open(Method.GET, "/health", call -> status(200, "ok", null));
+        router.open(Method.GET, "/health/live", call -> status(200, "ok", null));
+        router.open(Method.GET, "/health/ready", call -> {
+            String unready = db.unreadyBecause(READY_WAIT_MILLIS);
+            return unready == null ? status(200, "ready", null) : status(503, "unavailable", unready);
         });
         router.raw(Method.GET, "/metrics", (req, res) -> {
             res.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -96,6 +98,21 @@ public final class ApiServer implements AutoCloseable {
                 .routing(routing)
                 .build();
     }
+
+    /**
+     * Live: the process answers (restart it if not). Ready: it can take traffic now, i.e. the
+     * database answers and the writer commits, each within {@link #READY_WAIT_MILLIS}.
+     */
+    private static Reply status(int code, String status, String reason) {
+        var out = Json.object();
+        out.put("status", status);
+        if (reason != null) {
+            out.put("reason", reason);
+        }
+        return new Reply(code, out);
+    }
+
+    private static final long READY_WAIT_MILLIS = 2_000;
 
     /** On first start without a configured key: the generated root key, to print once. */
     public Optional<String> generateRootKeyIfNone() {

@@ -159,6 +159,25 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the database answers a read and the writer commits a batch, each within
+     * {@code waitMillis}: what "ready to take traffic" means. Answers null when both do, else why not.
+     */
+    public String unreadyBecause(long waitMillis) {
+        try {
+            read(c -> Sql.one(c, "SELECT 1 AS one", rs -> rs.getInt("one")));
+        } catch (RuntimeException e) {
+            return "the database does not answer reads: " + e.getMessage();
+        }
+        try {
+            // An empty unit still costs a BEGIN and a COMMIT: it proves the writer is committing, not only alive.
+            writer.execute(GroupCommitWriter.Lane.REQUESTS, c -> null, waitMillis);
+        } catch (RuntimeException e) {
+            return "the writer is not committing: " + e.getMessage();
+        }
+        return null;
+    }
+
     public int queuedWrites() {
         return writer.queued();
     }

@@ -105,6 +105,11 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     /** Runs {@code work} in the next batch and returns its result once that batch has committed. */
     public <T> T execute(Lane lane, Work<T> work) {
+        return execute(lane, work, commitWaitMillis);
+    }
+
+    /** {@link #execute(Lane, Work)}, giving up (503) after {@code waitMillis} (a readiness probe must answer fast). */
+    public <T> T execute(Lane lane, Work<T> work, long waitMillis) {
         Task<T> task = new Task<>(work, new CompletableFuture<>());
         lock.lock();
         try {
@@ -121,7 +126,7 @@ public final class GroupCommitWriter implements AutoCloseable {
             lock.unlock();
         }
         try {
-            return task.done.get(commitWaitMillis, TimeUnit.MILLISECONDS);
+            return task.done.get(waitMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) {
