@@ -21,7 +21,7 @@ final class ApiKeyRoutes {
         r.route(Method.POST, "/v1/api-keys", this::create)
                 .route(Method.GET, "/v1/api-keys", call -> {
                     call.requireRoot();
-                    return Reply.page(keys.list(call.page()), ApiKeyRoutes::view);
+                    return Reply.page(keys.list(call.page("key")), ApiKeyRoutes::view);
                 })
                 .route(Method.DELETE, "/v1/api-keys/{id}", call -> {
                     call.requireRoot();

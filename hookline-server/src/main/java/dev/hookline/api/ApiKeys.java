@@ -106,7 +106,7 @@ final class ApiKeys {
     }
 
     Page<ApiKey> list(PageRequest page) {
-        return db.read(c -> Page.of(Sql.list(c, "SELECT * FROM api_keys WHERE revoked_at IS NULL AND id > ? ORDER BY id LIMIT ?",
+        return db.read(c -> Page.of(Sql.list(c, "SELECT * FROM api_keys WHERE revoked_at IS NULL AND " + page.cursorSql("id") + page.orderSql("id"),
                 ApiKeys::row, page.afterOrStart(), page.limit() + 1), page.limit(), ApiKey::id));
     }
 

@@ -86,8 +86,7 @@ public final class ApiServer implements AutoCloseable {
         new SvixApi(db, apps, endpoints, messages, services.queue(), services.eventTypes(), access,
                 EndpointRoutes.onUpdate(services.operational()), services.operational()::wake, clock).register(router);
         routing.any("/api/v1/*", (req, res) -> Router.respond(res, SvixApi.unrouted(req.prologue().method().text(), req.path().path())));
-        routing.any((req, res) -> Router.respond(res, Reply.error(404, "not_found",
-                "no route for " + req.prologue().method().text() + " " + req.path().path())));
+        routing.any((req, res) -> Router.respond(res, router.unrouted(req)));
 
         this.server = WebServer.builder()
                 .host(host)

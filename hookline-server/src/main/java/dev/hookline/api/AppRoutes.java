@@ -22,7 +22,7 @@ final class AppRoutes {
 
     void register(Router r) {
         r.route(Method.POST, "/v1/apps", this::create)
-                .route(Method.GET, "/v1/apps", call -> Reply.page(apps.list(call.page(), call.principal().appId()), AppRoutes::view))
+                .route(Method.GET, "/v1/apps", call -> Reply.page(apps.list(call.page("app"), call.principal().appId()), AppRoutes::view))
                 .route(Method.GET, "/v1/apps/{app}", call -> Reply.ok(view(access.app(call))))
                 .route(Method.PATCH, "/v1/apps/{app}", this::update)
                 .route(Method.DELETE, "/v1/apps/{app}", call -> {

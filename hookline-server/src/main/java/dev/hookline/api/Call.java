@@ -2,6 +2,7 @@ package dev.hookline.api;
 
 import dev.hookline.core.Failure;
 import dev.hookline.core.Fields;
+import dev.hookline.core.Ids;
 import dev.hookline.core.JsonPaths;
 import dev.hookline.core.PageRequest;
 import io.helidon.http.HeaderNames;
@@ -46,7 +47,33 @@ public final class Call {
         return q.contains(name) ? q.get(name) : null;
     }
 
-    PageRequest page() {
+    /**
+     * The page a list call asks for: {@code limit}, {@code after} (a cursor this list gave: an id
+     * with {@code idPrefix}; null for a list by name, whose cursor is a name), {@code order} ({@code oldest} or {@code newest}), and the list's own
+     * {@code filters}. Any other query parameter, or a cursor that is not one of this list's ids, is a
+     * 422, as an unknown body field is: a misspelt filter must not silently return everything.
+     */
+    PageRequest page(String idPrefix, String... filters) {
+        return page(true, idPrefix, filters);
+    }
+
+    /** {@link #page(String, String...)} for a list read only oldest first (a log a poller follows). */
+    PageRequest pageOldestFirst(String idPrefix, String... filters) {
+        return page(false, idPrefix, filters);
+    }
+
+    private PageRequest page(boolean ordered, String idPrefix, String... filters) {
+        java.util.Set<String> allowed = new java.util.TreeSet<>(java.util.List.of(filters));
+        allowed.add("limit");
+        allowed.add("after");
+        if (ordered) {
+            allowed.add("order");
+        }
+        for (String name : request.query().names()) {
+            if (!allowed.contains(name)) {
+                throw new Failure.Invalid(name, "is not a query parameter of this list; it takes " + String.join(", ", allowed));
+            }
+        }
         String limit = query("limit");
         int n = PageRequest.DEFAULT_LIMIT;
         if (limit != null) {
@@ -57,7 +84,14 @@ public final class Call {
             }
         }
         String after = query("after");
-        return new PageRequest(n, after == null || after.isEmpty() ? null : after);
+        if (after != null && !after.isEmpty() && idPrefix != null && !Ids.isId(idPrefix, after)) {
+            throw new Failure.Invalid("after", "is not a cursor of this list: pass the 'next' of the previous page");
+        }
+        String order = query("order");
+        if (order != null && !order.equals("oldest") && !order.equals("newest")) {
+            throw new Failure.Invalid("order", "must be 'oldest' or 'newest'");
+        }
+        return new PageRequest(n, after == null || after.isEmpty() ? null : after, "newest".equals(order));
     }
 
     /** The raw body, at most {@link #MAX_BODY_BYTES} (413 beyond). */

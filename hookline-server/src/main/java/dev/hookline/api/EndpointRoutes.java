@@ -3,6 +3,7 @@ package dev.hookline.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.core.Failure;
 import dev.hookline.core.Fields;
+import dev.hookline.core.PageRequest;
 import dev.hookline.delivery.DeliveryQueue;
 import dev.hookline.core.Times;
 import dev.hookline.delivery.EndpointHealth;
@@ -46,7 +47,7 @@ final class EndpointRoutes {
     void register(Router r, String base) {
         String one = base + "/{ep}";
         r.route(Method.POST, base, this::create)
-                .route(Method.GET, base, call -> Reply.page(endpoints.list(appOf.apply(call), call.page()), this::view))
+                .route(Method.GET, base, call -> Reply.page(endpoints.list(appOf.apply(call), call.page("ep")), this::view))
                 .route(Method.GET, one, call -> Reply.ok(view(endpoints.get(appOf.apply(call), call.param("ep")))))
                 .route(Method.PATCH, one, call -> {
                     Endpoint updated = endpoints.update(appOf.apply(call), call.param("ep"), call.fields(), onUpdate(operational));
@@ -122,14 +123,8 @@ final class EndpointRoutes {
     private Reply attempts(Call call) {
         String app = appOf.apply(call);
         Endpoint ep = endpoints.get(app, call.param("ep"));
-        String status = call.query("status");
-        Boolean succeeded = switch (status == null ? "" : status) {
-            case "" -> null;
-            case "succeeded" -> true;
-            case "failed" -> false;
-            default -> throw new Failure.Invalid("status", "must be 'succeeded' or 'failed'");
-        };
-        return Reply.page(queue.attemptsOfEndpoint(app, ep.id(), succeeded, call.page()), MessageRoutes::view);
+        PageRequest page = call.page("att", MessageRoutes.ATTEMPT_FILTERS);
+        return Reply.page(queue.attempts(app, MessageRoutes.filter(call, true).withEndpoint(ep.id()), page), MessageRoutes::view);
     }
 
     /** A disabled endpoint is sent nothing, so a test or resend to it would wait forever. */

@@ -19,7 +19,7 @@ final class EventTypeRoutes {
 
     void register(Router r) {
         r.route(Method.POST, "/v1/event-types", this::create)
-                .route(Method.GET, "/v1/event-types", call -> Reply.page(types.list(call.page()), EventTypeRoutes::view))
+                .route(Method.GET, "/v1/event-types", call -> Reply.page(types.list(call.pageOldestFirst(null)), EventTypeRoutes::view))
                 .route(Method.GET, "/v1/event-types/{name}", call -> Reply.ok(view(types.get(call.param("name")))))
                 .route(Method.PATCH, "/v1/event-types/{name}", this::update)
                 .route(Method.DELETE, "/v1/event-types/{name}", call -> {

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.core.Failure;
 import dev.hookline.core.Fields;
+import dev.hookline.core.Ids;
+import dev.hookline.core.PageRequest;
+import dev.hookline.core.Times;
 import dev.hookline.delivery.Attempt;
 import dev.hookline.delivery.DeliveryQueue;
 import dev.hookline.outbound.App;
@@ -14,6 +17,7 @@ import dev.hookline.outbound.Endpoint;
 import dev.hookline.outbound.EndpointStore;
 import dev.hookline.outbound.EventTypeStore;
 import dev.hookline.outbound.Message;
+import dev.hookline.outbound.MessageFilter;
 import dev.hookline.outbound.MessageStore;
 import dev.hookline.outbound.NewMessage;
 import io.helidon.http.Method;
@@ -44,19 +48,53 @@ final class MessageRoutes {
     void register(Router r) {
         String one = "/v1/apps/{app}/messages/{msg}";
         r.route(Method.POST, "/v1/apps/{app}/messages", this::create)
-                .route(Method.GET, "/v1/apps/{app}/messages",
-                        call -> Reply.page(messages.list(access.app(call).id(), call.page(), call.query("event")), m -> view(m, true)))
+                .route(Method.GET, "/v1/apps/{app}/messages", call -> {
+                    PageRequest page = call.page("msg", MESSAGE_FILTERS);
+                    return Reply.page(messages.list(access.app(call).id(), page, filter(call, false)), m -> view(m, true));
+                })
                 .route(Method.GET, one, this::get)
                 .route(Method.GET, one + "/attempts", call -> {
+                    PageRequest page = call.page("att", ATTEMPT_FILTERS);
                     App app = access.app(call);
                     Message m = messages.get(app.id(), call.param("msg"));
-                    return Reply.page(queue.attemptsOfMessage(app.id(), m.id(), call.page()), MessageRoutes::view);
+                    return Reply.page(queue.attempts(app.id(), filter(call, true).withMessage(m.id()), page), MessageRoutes::view);
+                })
+                .route(Method.GET, "/v1/apps/{app}/attempts", call -> {
+                    PageRequest page = call.page("att", ATTEMPT_FILTERS);
+                    return Reply.page(queue.attempts(access.app(call).id(), filter(call, true), page), MessageRoutes::view);
                 })
                 .route(Method.POST, one + "/endpoints/{ep}/resend", this::resend)
                 .route(Method.DELETE, one + "/content", call -> {
                     messages.deleteContent(access.app(call).id(), call.param("msg"));
                     return Reply.noContent();
                 });
+    }
+
+    /** The message list's filters; see {@link MessageFilter}. */
+    static final String[] MESSAGE_FILTERS = {"event", "channel", "endpoint", "status", "since", "until"};
+    /** The attempt logs' filters: the message list's, and one message. */
+    static final String[] ATTEMPT_FILTERS = {"event", "channel", "endpoint", "status", "since", "until", "message"};
+
+    /** Reads the filters from the query; {@code attempts} says whether {@code status} is an attempt's or a delivery's. */
+    static MessageFilter filter(Call call, boolean attempts) {
+        String status = call.query("status");
+        List<String> statuses = attempts ? List.of("succeeded", "failed")
+                : List.of(DeliveryState.PENDING, DeliveryState.DELIVERED, DeliveryState.FAILED);
+        if (status != null && !statuses.contains(status)) {
+            throw new Failure.Invalid("status", "must be one of " + String.join(", ", statuses));
+        }
+        String endpoint = call.query("endpoint");
+        if (endpoint != null && !Ids.isId("ep", endpoint)) {
+            throw new Failure.Invalid("endpoint", "is not an endpoint id");
+        }
+        String message = attempts ? call.query("message") : null;
+        if (message != null && !Ids.isId("msg", message)) {
+            throw new Failure.Invalid("message", "is not a message id");
+        }
+        String since = call.query("since");
+        String until = call.query("until");
+        return new MessageFilter(call.query("event"), call.query("channel"), endpoint, status, message,
+                since == null ? null : Times.parse("since", since), until == null ? null : Times.parse("until", until));
     }
 
     private Reply create(Call call) {
@@ -166,7 +204,10 @@ final class MessageRoutes {
         out.put("endpoint_id", d.endpointId());
         out.put("status", d.status());
         out.put("attempts", d.attempts());
-        Json.putTime(out, "next_attempt_at", DeliveryState.PENDING.equals(d.status()) ? d.nextAttemptAt() : null);
+        boolean pending = DeliveryState.PENDING.equals(d.status());
+        // An attempt under way holds a lease: shown as such, not as a due time that has already passed.
+        Json.putTime(out, "next_attempt_at", pending && d.leasedUntil() == null ? d.nextAttemptAt() : null);
+        Json.putTime(out, "leased_until", pending ? d.leasedUntil() : null);
         Json.putTime(out, "updated_at", d.updatedAt());
         return out;
     }

@@ -62,6 +62,33 @@ public final class Router {
         return List.copyOf(table);
     }
 
+    /**
+     * What a request no route took gets: 405 with {@code Allow} when its path has routes for other
+     * methods, else 404.
+     */
+    Reply unrouted(ServerRequest req) {
+        String path = req.path().path();
+        java.util.Set<String> allowed = new java.util.TreeSet<>();
+        for (ApiServer.Route r : table) {
+            if (pattern(r.path()).matcher(path).matches()) {
+                allowed.add(r.method());
+            }
+        }
+        String method = req.prologue().method().text();
+        if (allowed.isEmpty()) {
+            return Reply.error(404, "not_found", "no route for " + method + " " + route(req));
+        }
+        return Reply.error(405, "method_not_allowed", route(req) + " takes " + String.join(", ", allowed) + ", not " + method)
+                .withHeader("Allow", String.join(", ", allowed));
+    }
+
+    /** A route's path as a regular expression: each {@code {name}} matches one segment. */
+    private static java.util.regex.Pattern pattern(String path) {
+        return java.util.regex.Pattern.compile(java.util.Arrays.stream(path.split("/", -1))
+                .map(part -> part.startsWith("{") && part.endsWith("}") ? "[^/]+" : java.util.regex.Pattern.quote(part))
+                .collect(java.util.stream.Collectors.joining("/")));
+    }
+
     private Reply run(ServerRequest req, Action action, boolean authenticated) {
         try {
             Principal principal = null;

@@ -42,7 +42,7 @@ final class SourceRoutes {
                 })
                 .route(Method.GET, "/v1/sources", call -> {
                     call.requireRoot();
-                    return Reply.page(sources.list(call.page()), s -> view(call, s));
+                    return Reply.page(sources.list(call.page("src")), s -> view(call, s));
                 })
                 .route(Method.GET, one, call -> {
                     call.requireRoot();
@@ -87,7 +87,7 @@ final class SourceRoutes {
     private Reply events(Call call) {
         call.requireRoot();
         Source source = sources.get(call.param("id"));
-        PageRequest page = call.page();
+        PageRequest page = call.pageOldestFirst("evt", "wait");
         String wait = call.query("wait");
         int seconds = 0;
         if (wait != null) {

@@ -9,6 +9,7 @@ import dev.hookline.outbound.DeliveryState;
 import dev.hookline.outbound.Endpoint;
 import dev.hookline.outbound.Fanout;
 import dev.hookline.outbound.Message;
+import dev.hookline.outbound.MessageFilter;
 import dev.hookline.outbound.MessageStore;
 import dev.hookline.outbound.OperationalEvents;
 import dev.hookline.outbound.RetryPolicy;
@@ -459,17 +460,47 @@ public final class DeliveryQueue {
                 appId, endpointId).orElseThrow());
     }
 
+    /** One message's attempts (the Svix API's view): {@link #attempts} with only that filter. */
     public Page<Attempt> attemptsOfMessage(String appId, String messageId, PageRequest page) {
-        return db.read(c -> Page.of(Sql.list(c, "SELECT * FROM attempts WHERE app_id = ? AND message_id = ? AND id > ? ORDER BY id LIMIT ?",
-                DeliveryQueue::attemptRow, appId, messageId, page.afterOrStart(), page.limit() + 1), page.limit(), Attempt::id));
+        return attempts(appId, MessageFilter.ANY.withMessage(messageId), page);
     }
 
     /** An endpoint's attempts, optionally only the successful ({@code true}) or failed ({@code false}) ones. */
     public Page<Attempt> attemptsOfEndpoint(String appId, String endpointId, Boolean succeeded, PageRequest page) {
-        Integer flag = succeeded == null ? null : (succeeded ? 1 : 0);
-        return db.read(c -> Page.of(Sql.list(c, "SELECT * FROM attempts WHERE app_id = ? AND endpoint_id = ? AND id > ?"
-                        + " AND (CAST(? AS INTEGER) IS NULL OR succeeded = ?) ORDER BY id LIMIT ?",
-                DeliveryQueue::attemptRow, appId, endpointId, page.afterOrStart(), flag, flag, page.limit() + 1), page.limit(), Attempt::id));
+        MessageFilter filter = new MessageFilter(null, null, endpointId, succeeded == null ? null : succeeded ? "succeeded" : "failed",
+                null, null, null);
+        return attempts(appId, filter, page);
+    }
+
+    /**
+     * The app's attempt log in the page's order, narrowed by {@code filter}: its message, endpoint,
+     * status ({@code succeeded} or {@code failed}), time window (of the attempt), and the message's
+     * event or channel (which join the messages table).
+     */
+    public Page<Attempt> attempts(String appId, MessageFilter filter, PageRequest page) {
+        StringBuilder sql = new StringBuilder("SELECT a.* FROM attempts a");
+        if (filter.onMessageContent()) {
+            sql.append(" JOIN messages m ON m.id = a.message_id");
+        }
+        sql.append(" WHERE a.app_id = ? AND ").append(page.cursorSql("a.id"));
+        List<Object> params = new ArrayList<>(List.of(appId, page.afterOrStart()));
+        if (filter.messageId() != null) {
+            sql.append(" AND a.message_id = ?");
+            params.add(filter.messageId());
+        }
+        if (filter.endpointId() != null) {
+            sql.append(" AND a.endpoint_id = ?");
+            params.add(filter.endpointId());
+        }
+        if (filter.status() != null) {
+            sql.append(" AND a.succeeded = ?");
+            params.add(filter.status().equals("succeeded") ? 1 : 0);
+        }
+        filter.appendWindow(sql, params, "a.created_at");
+        filter.appendContent(sql, params, "m");
+        sql.append(page.orderSql("a.id"));
+        params.add(page.limit() + 1);
+        return db.read(c -> Page.of(Sql.list(c, sql.toString(), DeliveryQueue::attemptRow, params.toArray()), page.limit(), Attempt::id));
     }
 
     private static Attempt attemptRow(ResultSet rs) throws SQLException {

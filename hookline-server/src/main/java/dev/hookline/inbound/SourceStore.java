@@ -110,7 +110,7 @@ public final class SourceStore {
     }
 
     public Page<Source> list(PageRequest page) {
-        return db.read(c -> Page.of(Sql.list(c, "SELECT " + COLUMNS + " FROM sources WHERE id > ? ORDER BY id LIMIT ?",
+        return db.read(c -> Page.of(Sql.list(c, "SELECT " + COLUMNS + " FROM sources WHERE " + page.cursorSql("id") + page.orderSql("id"),
                 SourceStore::row, page.afterOrStart(), page.limit() + 1), page.limit(), Source::id));
     }
 

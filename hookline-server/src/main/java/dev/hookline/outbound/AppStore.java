@@ -58,8 +58,8 @@ public final class AppStore {
 
     public Page<App> list(PageRequest page, String onlyAppId) {
         return db.read(c -> Page.of(Sql.list(c,
-                "SELECT " + COLUMNS + " FROM apps WHERE id > ? AND id <> '" + OperationalEvents.APP_ID + "'"
-                        + " AND (CAST(? AS TEXT) IS NULL OR id = ?) ORDER BY id LIMIT ?",
+                "SELECT " + COLUMNS + " FROM apps WHERE " + page.cursorSql("id") + " AND id <> '" + OperationalEvents.APP_ID + "'"
+                        + " AND (CAST(? AS TEXT) IS NULL OR id = ?)" + page.orderSql("id"),
                 AppStore::row, page.afterOrStart(), onlyAppId, onlyAppId, page.limit() + 1), page.limit(), App::id));
     }
 

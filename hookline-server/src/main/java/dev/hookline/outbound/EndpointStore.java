@@ -111,7 +111,7 @@ public final class EndpointStore {
     public Page<Endpoint> list(String appIdOrUid, PageRequest page) {
         return db.read(c -> {
             App app = AppStore.require(c, appIdOrUid);
-            return Page.of(Sql.list(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND id > ? ORDER BY id LIMIT ?",
+            return Page.of(Sql.list(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND " + page.cursorSql("id") + page.orderSql("id"),
                     this::row, app.id(), page.afterOrStart(), page.limit() + 1), page.limit(), Endpoint::id);
         });
     }

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -199,12 +200,29 @@ public final class MessageStore {
         });
     }
 
-    public Page<Message> list(String appIdOrUid, PageRequest page, String event) {
+    /** The app's messages in the page's order, narrowed by {@code filter} (a status or endpoint asks about their deliveries). */
+    public Page<Message> list(String appIdOrUid, PageRequest page, MessageFilter filter) {
         return db.read(c -> {
             App app = AppStore.require(c, appIdOrUid);
-            return Page.of(Sql.list(c, "SELECT " + COLUMNS + " FROM messages WHERE app_id = ? AND id > ?"
-                            + " AND (CAST(? AS TEXT) IS NULL OR event = ?) ORDER BY id LIMIT ?",
-                    MessageStore::row, app.id(), page.afterOrStart(), event, event, page.limit() + 1), page.limit(), Message::id);
+            StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM messages m WHERE m.app_id = ? AND " + page.cursorSql("m.id"));
+            List<Object> params = new ArrayList<>(List.of(app.id(), page.afterOrStart()));
+            filter.appendContent(sql, params, "m");
+            filter.appendWindow(sql, params, "m.created_at");
+            if (filter.endpointId() != null || filter.status() != null) {
+                sql.append(" AND EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id");
+                if (filter.endpointId() != null) {
+                    sql.append(" AND d.endpoint_id = ?");
+                    params.add(filter.endpointId());
+                }
+                if (filter.status() != null) {
+                    sql.append(" AND d.status = ?");
+                    params.add(filter.status());
+                }
+                sql.append(")");
+            }
+            sql.append(page.orderSql("m.id"));
+            params.add(page.limit() + 1);
+            return Page.of(Sql.list(c, sql.toString(), MessageStore::row, params.toArray()), page.limit(), Message::id);
         });
     }
 

@@ -13,6 +13,7 @@ import dev.hookline.core.Times;
 import dev.hookline.outbound.App;
 import dev.hookline.outbound.EventTypeStore;
 import dev.hookline.outbound.Message;
+import dev.hookline.outbound.MessageFilter;
 import dev.hookline.outbound.MessageStore;
 import dev.hookline.outbound.NewMessage;
 import java.nio.charset.StandardCharsets;
@@ -59,8 +60,8 @@ final class Messages {
         String channel = call.query("channel");
         Long before = time(call, "before");
         Long after = time(call, "after");
-        Page<Message> page = messages.list(access.app(call).id(), Wire.page(call),
-                eventTypes.size() == 1 ? eventTypes.iterator().next() : null);
+        Page<Message> page = messages.list(access.app(call).id(), Wire.page(call), new MessageFilter(
+                eventTypes.size() == 1 ? eventTypes.iterator().next() : null, null, null, null, null, null, null));
         return Wire.list(new Page<>(page.data().stream()
                 .filter(m -> eventTypes.isEmpty() || eventTypes.contains(m.event()))
                 .filter(m -> channel == null || (m.channels() != null && m.channels().contains(channel)))
