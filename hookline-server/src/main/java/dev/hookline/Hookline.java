@@ -12,6 +12,7 @@ import dev.hookline.delivery.SsrfGuard;
 import dev.hookline.inbound.InboundEventStore;
 import dev.hookline.inbound.InboundReceiver;
 import dev.hookline.inbound.SourceStore;
+import dev.hookline.ops.BacklogGauges;
 import dev.hookline.ops.Metrics;
 import dev.hookline.ops.RetentionJob;
 import dev.hookline.outbound.AppStore;
@@ -59,18 +60,21 @@ public final class Hookline implements AutoCloseable {
                     : Database.openPostgres(settings.databaseUrl(), settings.writeQueueCapacity());
             MasterKey.checkAgainst(database, cipher);
 
+            Metrics metrics = new Metrics();
+            database.observeWrites(metrics::writerBatch);
             SsrfGuard guard = new SsrfGuard(settings.allowPrivateTargets(), resolver);
             AppStore apps = new AppStore(database, clock);
             EndpointStore endpoints = new EndpointStore(database, clock, cipher, new EndpointUrlRules(settings.httpsOnly(), guard));
             EventTypeStore eventTypes = new EventTypeStore(database, clock);
             WakeUp newWork = new WakeUp(); // rung by the message store after each commit that creates deliveries
-            MessageStore messages = new MessageStore(database, clock, new Fanout(endpoints), newWork, DeliveryQueue::enqueue);
+            MessageStore messages = new MessageStore(database, clock, new Fanout(endpoints), newWork, DeliveryQueue::enqueue,
+                    metrics::ingested);
             OperationalEvents operational = new OperationalEvents(messages, clock);
             DeliveryQueue queue = new DeliveryQueue(database, new EndpointHealth(settings.autoDisableAfter()), operational);
             delivery = new Dispatcher(queue, messages, endpoints, guard, clock, settings.maxInFlight(),
-                    "node-" + Ids.token(6), newWork);
+                    "node-" + Ids.token(6), newWork, metrics::attempt);
 
-            Metrics metrics = new Metrics();
+            BacklogGauges.register(metrics, database, clock);
             metrics.gauge("hookline_write_queue_depth", "units of work waiting for the group-commit writer", database::queuedWrites);
             metrics.gauge("hookline_deliveries_in_flight", "HTTP requests to endpoints under way", delivery::inFlight);
 
@@ -95,7 +99,7 @@ public final class Hookline implements AutoCloseable {
             database.onChange(MessageStore.DELIVERIES_CHANNEL, newWork::ring);
             database.onChange(InboundEventStore.CHANNEL, inboundEvents::signal);
             delivery.start();
-            purge = new RetentionJob(database, clock, settings.retention()).start(Duration.ofMinutes(1));
+            purge = new RetentionJob(database, clock, settings.retention(), metrics).start(Duration.ofMinutes(1));
         } catch (RuntimeException | IOException e) {
             if (purge != null) {
                 purge.close();

@@ -78,9 +78,18 @@ public final class Dispatcher {
     private final Thread loop;
     private volatile boolean running = true;
 
+    /** Told of each recorded attempt (for metrics): delivered, retrying or failed; the status (null: no response); the duration. */
+    @FunctionalInterface
+    public interface AttemptObserver {
+        void attempted(String outcome, Integer statusCode, long durationMs);
+    }
+
+    private final AttemptObserver observer;
+
     /** {@code wakeUp} is rung by whoever commits new deliveries (the message store). */
     public Dispatcher(DeliveryQueue queue, MessageStore messages, EndpointStore endpoints, SsrfGuard guard, Clock clock,
-                      int maxInFlight, String nodeId, WakeUp wakeUp) {
+                      int maxInFlight, String nodeId, WakeUp wakeUp, AttemptObserver observer) {
+        this.observer = observer;
         this.wakeUp = wakeUp;
         this.queue = queue;
         this.messages = messages;
@@ -185,7 +194,7 @@ public final class Dispatcher {
             }
             if (message.payload() == null) { // erased while this row was pending (a resend raced a delete)
                 SendResult erased = new SendResult(null, null, 0, "the message content was deleted");
-                logAttempt(claim, erased, queue.record(claim, target.endpoint(), RetryPolicy.NONE, erased, now, 0));
+                attempted(claim, erased, queue.record(claim, target.endpoint(), RetryPolicy.NONE, erased, now, 0));
                 continue;
             }
             if (!mayStart(claim.appId())) {
@@ -275,7 +284,7 @@ public final class Dispatcher {
         try {
             var recorded = queue.record(claim, target.endpoint(), target.endpoint().policy().retry(), result, now,
                     java.util.concurrent.ThreadLocalRandom.current().nextDouble(-1, 1));
-            logAttempt(claim, result, recorded);
+            attempted(claim, result, recorded);
             if (recorded.isEmpty()) {
                 log.warn("delivery {} was re-claimed while attempt {} was under way; its result is dropped",
                         claim.deliveryId(), claim.attemptNumber());
@@ -287,15 +296,16 @@ public final class Dispatcher {
     }
 
     /**
-     * The attempt's one log line, once recorded: ids, attempt number, status or error, duration and
+     * Counts the attempt, once recorded, and writes its one log line: ids, attempt number, status or error, duration and
      * what follows. Never the payload, the response body, the URL or a header (they may hold secrets).
      */
-    private static void logAttempt(DeliveryClaim claim, SendResult result, java.util.Optional<DeliveryLifecycle.Transition> recorded) {
+    private void attempted(DeliveryClaim claim, SendResult result, java.util.Optional<DeliveryLifecycle.Transition> recorded) {
         if (recorded.isEmpty()) {
             return;
         }
         DeliveryLifecycle.Transition next = recorded.get();
         String outcome = next.delivered() ? "delivered" : next.nextAttemptAt() != null ? "retrying" : "failed";
+        observer.attempted(outcome, result.statusCode(), result.durationMs());
         var line = next.delivered() ? ATTEMPT_LOG.atInfo() : ATTEMPT_LOG.atWarn();
         line = line.setMessage("delivery attempt").addKeyValue("event", "attempt")
                 .addKeyValue("app_id", claim.appId()).addKeyValue("message_id", claim.messageId())

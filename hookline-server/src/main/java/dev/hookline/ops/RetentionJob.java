@@ -32,7 +32,10 @@ public final class RetentionJob implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("hookline-retention").daemon(true).factory());
 
-    public RetentionJob(Database db, Clock clock, Duration retention) {
+    private final Metrics metrics;
+
+    public RetentionJob(Database db, Clock clock, Duration retention, Metrics metrics) {
+        this.metrics = metrics;
         this.db = db;
         this.clock = clock;
         this.retention = retention;
@@ -47,6 +50,10 @@ public final class RetentionJob implements AutoCloseable {
     private void runSafely() {
         try {
             long[] purged = run();
+            String[] tables = {"message_payloads", "attempts", "inbound_events"};
+            for (int i = 0; i < tables.length; i++) {
+                metrics.count("hookline_retention_purged_rows", "rows purged by retention, by what they held", "table", tables[i], purged[i]);
+            }
             if (purged[0] + purged[1] + purged[2] > 0) {
                 log.info("retention purged {} message payloads, {} attempts and {} inbound events older than {}",
                         purged[0], purged[1], purged[2], retention);

@@ -37,13 +37,19 @@ public final class MessageStore {
         void deliver(Connection c, Message message, Endpoint endpoint) throws SQLException;
     }
 
+    private final java.util.function.IntConsumer ingested;
     private final Database db;
     private final Clock clock;
     private final Fanout fanout;
     private final WakeUp newWork;
     private final Enqueue enqueue;
 
-    public MessageStore(Database db, Clock clock, Fanout fanout, WakeUp newWork, Enqueue enqueue) {
+    /**
+     * {@code ingested} is told the fan-out size of each new message (for metrics), as it is stored:
+     * a batch whose commit then fails was counted all the same, a rare over-count metrics can bear.
+     */
+    public MessageStore(Database db, Clock clock, Fanout fanout, WakeUp newWork, Enqueue enqueue, java.util.function.IntConsumer ingested) {
+        this.ingested = ingested;
         this.db = db;
         this.clock = clock;
         this.fanout = fanout;
@@ -110,6 +116,7 @@ public final class MessageStore {
         if (!targets.isEmpty()) {
             db.notifyOnCommit(c, DELIVERIES_CHANNEL);
         }
+        ingested.accept(targets.size());
         return new Ingested(msg, true, targets.size());
     }
 

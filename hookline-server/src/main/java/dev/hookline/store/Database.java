@@ -178,6 +178,11 @@ public final class Database implements AutoCloseable {
         return null;
     }
 
+    /** Tells {@code observer} of every committed write batch. */
+    public void observeWrites(GroupCommitWriter.BatchObserver observer) {
+        writer.observe(observer);
+    }
+
     public int queuedWrites() {
         return writer.queued();
     }

@@ -63,7 +63,13 @@ public final class GroupCommitWriter implements AutoCloseable {
         DELIVERIES
     }
 
-    private record Task<T>(Work<T> work, CompletableFuture<T> done) {}
+    private record Task<T>(Work<T> work, CompletableFuture<T> done, long queuedAtNanos) {}
+
+    /** Told of each committed batch (for metrics): its size, how long its oldest unit waited, how long the transaction took. */
+    @FunctionalInterface
+    public interface BatchObserver {
+        void committed(int units, long oldestWaitNanos, long transactionNanos);
+    }
 
     private final ConnectionSource source;
     private final String begin;
@@ -77,6 +83,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final ArrayDeque<Task<?>> requests = new ArrayDeque<>(); // guarded by lock
     private final ArrayDeque<Task<?>> deliveries = new ArrayDeque<>(); // guarded by lock
     private boolean closed; // guarded by lock
+    private volatile BatchObserver observer = (units, wait, transaction) -> { };
     private Connection connection;
     private PreparedStatement savepoint;
     private PreparedStatement releaseSavepoint;
@@ -110,7 +117,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     /** {@link #execute(Lane, Work)}, giving up (503) after {@code waitMillis} (a readiness probe must answer fast). */
     public <T> T execute(Lane lane, Work<T> work, long waitMillis) {
-        Task<T> task = new Task<>(work, new CompletableFuture<>());
+        Task<T> task = new Task<>(work, new CompletableFuture<>(), System.nanoTime());
         lock.lock();
         try {
             if (closed) {
@@ -142,6 +149,10 @@ public final class GroupCommitWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new Failure.Unavailable("interrupted while waiting for the commit", 1);
         }
+    }
+
+    public void observe(BatchObserver observer) {
+        this.observer = observer;
     }
 
     /** How many units are waiting for the writer. */
@@ -218,6 +229,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         List<Object> results = new ArrayList<>(batch.size());
         List<RuntimeException> failures = new ArrayList<>(batch.size());
         Connection c = null;
+        long started = System.nanoTime();
         try {
             c = connection();
             execute(c, begin);
@@ -255,6 +267,11 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
             return;
         }
+        long oldest = started;
+        for (Task<?> task : batch) {
+            oldest = Math.min(oldest, task.queuedAtNanos());
+        }
+        observer.committed(batch.size(), started - oldest, System.nanoTime() - started);
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), results.get(i), failures.get(i));
         }
