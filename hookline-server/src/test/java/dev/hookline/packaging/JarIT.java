@@ -1,0 +1,91 @@
+package dev.hookline.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.standardwebhooks.Webhook;
+import dev.hookline.testing.ApiClient;
+import dev.hookline.testing.Await;
+import dev.hookline.testing.Receiver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar, alone in an empty folder, as a user runs it: {@code java -jar hookline.jar serve}.
+ * Runs after {@code package} (Maven Failsafe), on the jar the build just made: every library must be
+ * inside it (HTTP server and client, SQLite's native code, migrations, the JDBC drivers' service
+ * entries), with no {@code lib/} beside it.
+ */
+class JarIT {
+    @TempDir
+    Path folder;
+
+    @Test
+    void theJarAloneServesSignsAndDeliversAndStopsCleanly() throws Exception {
+        Path jar = Files.copy(Path.of("target", "hookline.jar"), folder.resolve("hookline.jar"));
+        try (var files = Files.list(folder)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("hookline.jar");
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toString(), "serve").directory(folder.toFile())
+                .redirectErrorStream(true).redirectOutput(folder.resolve("out.log").toFile());
+        pb.environment().put("HOOKLINE_PORT", Integer.toString(port));
+        pb.environment().put("HOOKLINE_HOST", "127.0.0.1");
+        pb.environment().put("HOOKLINE_API_KEY", ApiClient.ROOT_KEY);
+        pb.environment().put("HOOKLINE_ALLOW_PRIVATE_TARGETS", "true");
+        Process server = pb.start();
+        try (Receiver receiver = new Receiver()) {
+            String base = "http://127.0.0.1:" + port;
+            HttpClient http = HttpClient.newHttpClient();
+            Await.until("the jar's server to be ready", Duration.ofSeconds(60), () -> {
+                assertThat(server.isAlive()).as(log()).isTrue();
+                try {
+                    return http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                } catch (IOException e) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            });
+            ApiClient api = ApiClient.at(base);
+            String app = api.createApp("Jar");
+            String secret = api.createEndpoint(app, "{\"url\":\"" + receiver.url() + "\"}").text("/secret");
+            String msg = api.send(app, "jar.works", "{\"n\":1}");
+            Await.until("the delivery", Duration.ofSeconds(30), () -> receiver.count() == 1);
+            Receiver.Request delivered = receiver.requests().getFirst();
+            assertThat(delivered.header("webhook-id")).isEqualTo(msg);
+            new Webhook(secret).verify(delivered.bodyText(), delivered.headers());
+            assertThat(Files.exists(folder.resolve("data").resolve("hookline.db"))).isTrue();
+
+            server.destroy();
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.exitValue()).as(log()).isZero();
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    private String log() {
+        try {
+            return Files.readString(folder.resolve("out.log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
