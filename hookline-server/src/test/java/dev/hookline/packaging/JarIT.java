@@ -36,13 +36,40 @@ class JarIT {
         try (var files = Files.list(folder)) {
             assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("hookline.jar");
         }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        servesAndStops(new ProcessBuilder(java, "-jar", jar.toString(), "serve").directory(folder.toFile()));
+    }
+
+    /** The release tarball unpacked: its launcher runs the jar beside it (no sources, no build), with the unit and docs. */
+    @Test
+    void theReleaseTarballsLauncherRunsItsJar() throws Exception {
+        Path tarball;
+        try (var files = Files.list(Path.of("target"))) {
+            tarball = files.filter(p -> p.getFileName().toString().matches("hookline-.*\\.tar\\.gz")).findFirst().orElseThrow();
+        }
+        Process tar = new ProcessBuilder("tar", "xzf", tarball.toAbsolutePath().toString()).directory(folder.toFile()).inheritIO().start();
+        assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(tar.exitValue()).isZero();
+        Path root;
+        try (var files = Files.list(folder)) {
+            root = files.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        for (String file : new String[] {"hookline.jar", "bin/hookline", "hookline.service", "LICENSE", "README.md",
+                "docs/operations.md", "docs/grafana-dashboard.json"}) {
+            assertThat(root.resolve(file)).as(file).exists();
+        }
+        assertThat(root.resolve("bin/hookline")).isExecutable();
+        ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("bin/hookline").toString(), "serve").directory(folder.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        servesAndStops(pb);
+    }
+
+    private void servesAndStops(ProcessBuilder pb) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toString(), "serve").directory(folder.toFile())
-                .redirectErrorStream(true).redirectOutput(folder.resolve("out.log").toFile());
+        pb.redirectErrorStream(true).redirectOutput(folder.resolve("out.log").toFile());
         pb.environment().put("HOOKLINE_PORT", Integer.toString(port));
         pb.environment().put("HOOKLINE_HOST", "127.0.0.1");
         pb.environment().put("HOOKLINE_API_KEY", ApiClient.ROOT_KEY);
