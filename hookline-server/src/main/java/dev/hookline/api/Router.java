@@ -116,9 +116,10 @@ public final class Router {
             case Failure.Invalid f -> Reply.error(422, f.code(), f.getMessage());
             case Failure.Forbidden f -> Reply.error(403, f.code(), f.getMessage());
             case Failure.Unavailable f -> {
-                ERROR_LOG.atWarn().setMessage("request refused: server busy").addKeyValue("event", "api_error")
+                // The reason is one of the store's own fixed phrases ("the write queue is full", ...), never input.
+                ERROR_LOG.atWarn().setMessage("request answered 503").addKeyValue("event", "api_error")
                         .addKeyValue("method", req.prologue().method().text()).addKeyValue("route", route(req))
-                        .addKeyValue("status", 503).addKeyValue("code", f.code()).log();
+                        .addKeyValue("status", 503).addKeyValue("code", f.code()).addKeyValue("reason", f.getMessage()).log();
                 yield Reply.error(503, f.code(), f.getMessage())
                         .withHeader("Retry-After", Integer.toString(f.retryAfterSeconds()));
             }
