@@ -87,7 +87,7 @@ final class SourceRoutes {
     private Reply events(Call call) {
         call.requireRoot();
         Source source = sources.get(call.param("id"));
-        PageRequest page = call.pageOldestFirst("evt", "wait");
+        PageRequest page = call.pageOldestFirst("evt", "wait", "body_encoding");
         String wait = call.query("wait");
         int seconds = 0;
         if (wait != null) {
