@@ -39,13 +39,13 @@ class OpenApiExamplesTest {
     private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
     /** Every operation, in an order where each finds what it needs (an app, an endpoint, a message…). */
     private static final List<String> SCENARIO = List.of(
-            "health", "metrics", "openApiDocument", "apiReference",
+            "health", "healthLive", "healthReady", "metrics", "openApiDocument", "apiReference",
             "createEventType", "listEventTypes", "getEventType", "updateEventType",
             "createApp", "listApps", "getApp", "updateApp",
             "createApiKey", "listApiKeys",
             "createEndpoint", "listEndpoints", "getEndpoint", "rotateEndpointSecret", "testEndpoint", "recoverEndpoint",
             "listEndpointAttempts",
-            "createMessage", "listMessages", "getMessage", "listMessageAttempts", "resendMessage",
+            "createMessage", "listMessages", "getMessage", "listMessageAttempts", "listAppAttempts", "resendMessage",
             "createOperationalEndpoint", "listOperationalEndpoints", "getOperationalEndpoint", "rotateOperationalEndpointSecret",
             "testOperationalEndpoint", "recoverOperationalEndpoint", "listOperationalEndpointAttempts", "updateOperationalEndpoint",
             "deleteOperationalEndpoint",
