@@ -58,7 +58,29 @@ class CliCommandsTest {
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
         java.io.PrintStream stdout = System.out;
         java.io.PrintStream stderr = System.err;
-        java.io.PrintStream both = new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8);
+        // Only what this thread (the command) prints: the server runs in this JVM too, and its log lines,
+        // written from its own threads to the same System.out, are not the command's output.
+        Thread command = Thread.currentThread();
+        java.io.OutputStream mine = new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                if (Thread.currentThread() == command) {
+                    captured.write(b);
+                } else {
+                    stdout.write(b);
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                if (Thread.currentThread() == command) {
+                    captured.write(b, off, len);
+                } else {
+                    stdout.write(b, off, len);
+                }
+            }
+        };
+        java.io.PrintStream both = new java.io.PrintStream(mine, true, java.nio.charset.StandardCharsets.UTF_8);
         System.setOut(both);
         System.setErr(both);
         try {
