@@ -113,11 +113,25 @@ final class Relay {
         return headers;
     }
 
-    /** A cursor that skips what the source received before now, by the server's clock (its Date header). */
-    private static String startingNow(String date) {
+    /**
+     * A cursor past every event the source holds now. The server's Date header only has whole seconds, so
+     * the cursor starts there and then moves past the events already stored within that second.
+     */
+    private String startingNow(String date) {
         long millis = date == null ? System.currentTimeMillis()
                 : ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-        return Ids.floor("evt", millis);
+        String cursor = Ids.floor("evt", millis);
+        while (true) {
+            JsonNode events = api.call("GET", "/v1/sources/" + HooklineApi.segment(options.sourceId()) + "/events?limit=100&after="
+                    + HooklineApi.segment(cursor), Duration.ofSeconds(30)).body().path("data");
+            if (events.isEmpty()) {
+                return cursor;
+            }
+            cursor = events.get(events.size() - 1).get("id").asText();
+            if (events.size() < 100) {
+                return cursor;
+            }
+        }
     }
 
     private void handle(JsonNode source, JsonNode event) {
