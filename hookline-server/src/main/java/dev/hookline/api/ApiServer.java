@@ -9,9 +9,11 @@ import dev.hookline.outbound.EndpointStore;
 import dev.hookline.outbound.EventTypeStore;
 import dev.hookline.outbound.MessageStore;
 import dev.hookline.outbound.OperationalEvents;
+import dev.hookline.ops.DeliveryStats;
 import dev.hookline.ops.Metrics;
 import dev.hookline.store.Database;
 import dev.hookline.svix.SvixApi;
+import dev.hookline.web.WebAssets;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -80,6 +82,8 @@ public final class ApiServer implements AutoCloseable {
         new MessageRoutes(messages, endpoints, services.queue(), access, clock).register(router);
         new SourceRoutes(services.sources(), services.inboundEvents(), services.receiver(), publicUrl).register(router);
         new ReceiveRoutes(services.receiver(), metrics).register(router);
+        new StatsRoutes(new DeliveryStats(db), apps, endpoints, clock).register(router);
+        new WebAssets().register(routing);
         this.routes = router.table();
         // Svix's API follows Svix's own OpenAPI document, not Hookline's: bound after the table that
         // /openapi.json is checked against, so it stays out of it (docs/svix-migration.md documents it).

@@ -1,0 +1,147 @@
+package dev.hookline.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hookline.testing.Await;
+import dev.hookline.testing.Browser;
+import dev.hookline.testing.Receiver;
+import dev.hookline.testing.TestServer;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/** The operator dashboard in real headless Chromium against a real server, as an operator uses it. */
+class DashboardBrowserTest {
+    private static TestServer server;
+    private static Browser browser;
+    private static Receiver ok;
+    private static Receiver failing;
+
+    @RegisterExtension
+    static final TestWatcher screenshots = Browser.screenshotOnFailure(() -> browser);
+
+    @BeforeAll
+    static void start() {
+        server = new TestServer();
+        ok = new Receiver();
+        failing = new Receiver().alwaysAnswering(500);
+        browser = new Browser();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        server.close();
+        ok.close();
+        failing.close();
+    }
+
+    /** Opens a dashboard page, signing in first when the tab has no key. */
+    private static void open(String hash) {
+        browser.open(server.baseUrl() + "/" + hash);
+        browser.await("the sign-in form or a page", d -> !d.findElements(By.cssSelector("form.signin, main#main")).isEmpty());
+        if (!browser.all("form.signin").isEmpty()) {
+            browser.type("input[name=key]", TestServer.ROOT_KEY);
+            browser.click("form.signin button[type=submit]");
+        }
+        browser.find("main#main > section.page");
+    }
+
+    @Test
+    void signsInWithAKeyKeptInTheTabSessionOnly() {
+        browser.open(server.baseUrl() + "/");
+        browser.script("sessionStorage.clear()");
+        browser.open(server.baseUrl() + "/#/apps");
+        browser.type("input[name=key]", "hk_not_a_key");
+        browser.click("form.signin button[type=submit]");
+        assertThat(browser.findWithText(".form-error", "not valid").isDisplayed()).isTrue();
+        browser.screenshot("sign-in");
+
+        browser.type("input[name=key]", TestServer.ROOT_KEY);
+        browser.click("form.signin button[type=submit]");
+        browser.findWithText("h1", "Apps");
+        assertThat(browser.driver().getCurrentUrl()).doesNotContain(TestServer.ROOT_KEY);
+        assertThat(browser.script("return sessionStorage.getItem('hookline.key')")).isEqualTo(TestServer.ROOT_KEY);
+        assertThat(browser.script("return localStorage.length")).isEqualTo(0L);
+        assertThat(browser.script("return document.cookie")).isEqualTo("");
+
+        browser.driver().navigate().refresh(); // the session survives a reload of the tab
+        browser.findWithText("h1", "Apps");
+
+        browser.press("Sign out");
+        browser.find("form.signin");
+        assertThat(browser.script("return sessionStorage.getItem('hookline.key')")).isNull();
+    }
+
+    @Test
+    void theOverviewShowsDeliveriesOverTimeAndEndpointsInTrouble() {
+        String app = server.createApp("Overview");
+        server.createEndpoint(app, "{\"url\":\"" + ok.url() + "\",\"name\":\"Healthy\"}");
+        server.createEndpoint(app, "{\"url\":\"" + failing.url() + "\",\"retry\":{\"schedule\":[3600]}}");
+        int before = ok.count() + failing.count();
+        for (int i = 0; i < 4; i++) {
+            server.send(app, "invoice.paid", "{\"n\":" + i + "}");
+        }
+        Await.until("8 deliveries", Duration.ofSeconds(20), () -> ok.count() + failing.count() == before + 8);
+        long attempts = Await.value("the attempts recorded", Duration.ofSeconds(20),
+                () -> server.get("/v1/stats?period=hour").json("/attempts"),
+                a -> a.path("succeeded").asLong() + a.path("failed").asLong() >= before + 8)
+                .path("failed").asLong();
+
+        open("#/?period=hour");
+        WebElement failed = browser.find("[data-stat=attempts] .stat-detail");
+        assertThat(failed.getText()).startsWith(attempts + " failed");
+        assertThat(browser.all("svg.chart rect.ok")).isNotEmpty();
+        assertThat(browser.all("svg.chart rect.bad")).isNotEmpty();
+        assertThat(browser.findWithText("table.troubled", failing.url()).isDisplayed()).isTrue();
+        browser.screenshot("overview");
+
+        browser.press("Last week");
+        browser.await("the week's chart", d -> d.getCurrentUrl().endsWith("period=week")
+                && d.findElements(By.cssSelector("svg.chart g.bucket")).size() == 84);
+    }
+
+    @Test
+    void createsAnEndpointAndShowsItsSecretOnce() {
+        String app = server.createApp("Secret once");
+        open("#/apps/" + app);
+        browser.findWithText(".state.empty", "No endpoints yet");
+        browser.type("form[aria-label='Add an endpoint'] input[name=url]", ok.url());
+        browser.type("form[aria-label='Add an endpoint'] input[name=name]", "Billing");
+        browser.type("form[aria-label='Add an endpoint'] input[name=events]", "invoice.paid, invoice.*");
+        browser.click("form[aria-label='Add an endpoint'] button[type=submit]");
+
+        String secret = browser.find(".secret-once input").getAttribute("value");
+        assertThat(secret).startsWith("whsec_");
+        browser.findWithText("table.endpoints", "Billing");
+        browser.screenshot("endpoint-created");
+        var listed = server.get("/v1/apps/" + app + "/endpoints").json("/data/0");
+        assertThat(listed.path("name").asText()).isEqualTo("Billing");
+        assertThat(listed.path("events").toString()).isEqualTo("[\"invoice.paid\",\"invoice.*\"]");
+        assertThat(listed.has("secret")).isFalse();
+
+        open("#/apps");
+        open("#/apps/" + app);
+        browser.findWithText("table.endpoints", "Billing");
+        assertThat(browser.all(".secret-once")).isEmpty();
+    }
+
+    @Test
+    void showsTheApisValidationErrorOnTheField() {
+        String app = server.createApp("Invalid");
+        open("#/apps/" + app);
+        browser.type("form[aria-label='Add an endpoint'] input[name=url]", "ftp://example.com/hook");
+        browser.click("form[aria-label='Add an endpoint'] button[type=submit]");
+        WebElement error = browser.findWithText("form[aria-label='Add an endpoint'] .form-error", "url");
+        assertThat(error.getText()).startsWith("url:");
+        assertThat(browser.find("form[aria-label='Add an endpoint'] input[name=url]").getAttribute("class")).contains("invalid");
+        assertThat(server.get("/v1/apps/" + app + "/endpoints").json("/data")).isEmpty();
+    }
+}
