@@ -4,11 +4,16 @@ import { api, session, ApiError } from './api.js';
 import { h, fill, render, clearFormError, formError } from './ui.js';
 import { overviewPage } from './pages/overview.js';
 import { appsPage, appPage } from './pages/apps.js';
+import { endpointPage } from './pages/endpoint.js';
+import { messagesPage, messagePage } from './pages/messages.js';
 
 const routes = [
   [/^\/$/, overviewPage, 'overview'],
   [/^\/apps$/, appsPage, 'apps'],
   [/^\/apps\/([^/]+)$/, appPage, 'apps'],
+  [/^\/apps\/([^/]+)\/endpoints\/([^/]+)$/, endpointPage, 'apps'],
+  [/^\/apps\/([^/]+)\/messages$/, messagesPage, 'apps'],
+  [/^\/apps\/([^/]+)\/messages\/([^/]+)$/, messagePage, 'apps'],
 ];
 
 const root = document.getElementById('root');

@@ -160,6 +160,26 @@ export function pager(next, more) {
   return b;
 }
 
+/** A cursor-paginated list: the first page drawn by rows(), then "Load more" for each next one; `empty` when there is none. */
+export async function pagedList(load, rows, empty) {
+  const first = await load(null);
+  if (first.data.length === 0) return empty;
+  const more = async (after) => {
+    const next = await load(after);
+    return h('div', {}, rows(next.data), pager(next.next, more));
+  };
+  return h('div', {}, rows(first.data), pager(first.next, more));
+}
+
+/** One delivery attempt: outcome, HTTP status, duration, when; `label` and `details` added by the page. */
+export function attemptView(a, label, ...details) {
+  return h('div', { class: 'attempt', dataset: { attempt: a.id } },
+    h('div', { class: 'actions' }, statusBadge(a.status), h('strong', {}, a.status_code === null ? 'no response' : `HTTP ${a.status_code}`),
+      h('span', {}, ms(a.duration_ms)), h('span', { class: 'hint' }, `attempt ${a.attempt} · ${time(a.created_at)}`), label),
+    a.error ? h('p', { class: 'hint' }, a.error) : null,
+    details);
+}
+
 /** Shows the API's error on a form: the message at the top, the named field marked. */
 export function formError(form, error) {
   form.querySelectorAll('.invalid').forEach((el) => el.classList.remove('invalid'));

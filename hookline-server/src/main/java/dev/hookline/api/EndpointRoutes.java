@@ -1,5 +1,6 @@
 package dev.hookline.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.core.Failure;
 import dev.hookline.core.Fields;
@@ -10,6 +11,7 @@ import dev.hookline.delivery.EndpointHealth;
 import dev.hookline.outbound.AppStore;
 import dev.hookline.outbound.Endpoint;
 import dev.hookline.outbound.EndpointStore;
+import dev.hookline.outbound.EventTypeStore;
 import dev.hookline.outbound.MessageStore;
 import dev.hookline.outbound.NewMessage;
 import dev.hookline.outbound.OperationalEvents;
@@ -93,17 +95,36 @@ final class EndpointRoutes {
         return Reply.ok(out);
     }
 
-    /** Sends a {@code webhook.test} message to this endpoint alone, with the app's test text. */
+    /**
+     * Sends a test message to this endpoint alone: {@code webhook.test} with the app's test text by
+     * default, or the {@code event} asked for (so a receiver's handling of a real event type can be
+     * tried), with {@code data} or the same small default payload.
+     */
     private Reply test(Call call) {
         String app = appOf.apply(call);
+        Fields f = call.fields().allowOnly(Set.of("event", "data"));
+        String event = f.string("event");
+        if (event == null) {
+            event = NewMessage.TEST_EVENT;
+        } else {
+            EventTypeStore.validateName("event", event);
+        }
+        JsonNode given = f.raw("data");
+        if (given != null && !given.isObject()) {
+            throw new Failure.Invalid("data", "must be a JSON object");
+        }
         Endpoint ep = endpoints.get(app, call.param("ep"));
         requireEnabled(ep);
         ObjectNode data = Json.object();
-        data.put("message", apps.get(app).settings().effectiveTestMessage());
-        data.put("webhook_id", ep.uid() == null ? ep.id() : ep.uid());
-        data.put("timestamp", clock.millis() / 1000);
+        if (given != null) {
+            data.setAll((ObjectNode) given);
+        } else {
+            data.put("message", apps.get(app).settings().effectiveTestMessage());
+            data.put("webhook_id", ep.uid() == null ? ep.id() : ep.uid());
+            data.put("timestamp", clock.millis() / 1000);
+        }
         var ingested = messages.sendTo(app, ep.id(),
-                new NewMessage(NewMessage.TEST_EVENT, data.toString().getBytes(StandardCharsets.UTF_8), null, null));
+                new NewMessage(event, data.toString().getBytes(StandardCharsets.UTF_8), null, null));
         return Reply.accepted(MessageRoutes.view(ingested.message(), false));
     }
 

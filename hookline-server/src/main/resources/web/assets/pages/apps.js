@@ -1,21 +1,16 @@
 // Apps, and one app's endpoints with their health at a glance.
 import { get, post, query, enc } from '../api.js';
-import { h, fill, ago, percent, table, statusBadge, emptyState, pager, secretOnce, formError, clearFormError, field, time } from '../ui.js';
+import { h, fill, ago, percent, table, statusBadge, emptyState, pagedList, secretOnce, formError, clearFormError, field, time } from '../ui.js';
 
 export async function appsPage() {
-  const page = await get('/v1/apps?limit=50');
-  const list = h('div', {});
   const rows = (data) => table([
     ['Name', (a) => h('a', { href: `#/apps/${enc(a.id)}` }, a.name)],
     ['UID', (a) => a.uid || '—'],
     ['ID', (a) => h('code', {}, a.id)],
     ['Created', (a) => time(a.created_at)],
   ], data, { class: 'apps' });
-  const more = async (after) => {
-    const next = await get('/v1/apps' + query({ limit: 50, after }));
-    return h('div', {}, rows(next.data), pager(next.next, more));
-  };
-  fill(list, page.data.length === 0 ? emptyState('No apps yet: an app is one customer of your product. Create one above.') : [rows(page.data), pager(page.next, more)]);
+  const list = await pagedList((after) => get('/v1/apps' + query({ limit: 50, after })), rows,
+    emptyState('No apps yet: an app is one customer of your product. Create one above.'));
   return h('section', { class: 'page' },
     h('header', { class: 'page-head' }, h('h1', {}, 'Apps')),
     createAppForm(),
@@ -44,25 +39,16 @@ function createAppForm() {
 }
 
 export async function appPage({ args: [appId] }) {
-  const [app, page, stats] = await Promise.all([
+  const [app, stats] = await Promise.all([
     get(`/v1/apps/${enc(appId)}`),
-    get(`/v1/apps/${enc(appId)}/endpoints?limit=50`),
     get('/v1/stats' + query({ app: appId, period: 'day' })),
   ]);
-  const tally = Object.fromEntries(stats.by_endpoint.map((t) => [t.endpoint_id, t]));
   const list = h('div', {});
-  const rows = (data) => endpointTable(app, data, tally);
-  const more = async (after) => {
-    const next = await get(`/v1/apps/${enc(app.id)}/endpoints` + query({ limit: 50, after }));
-    return h('div', {}, rows(next.data), pager(next.next, more));
-  };
   const created = h('div', {});
   const showForm = h('button', { type: 'button', onclick: () => { form.hidden = false; form.url.focus(); } }, 'Add endpoint');
   const form = createEndpointForm(app, created, list);
-  form.hidden = page.data.length > 0;
-  fill(list, page.data.length === 0
-    ? emptyState('No endpoints yet: add one to start receiving this app\'s webhooks.')
-    : [rows(page.data), pager(page.next, more)]);
+  fill(list, await endpointList(app, stats));
+  form.hidden = list.querySelector('table') !== null; // with no endpoint yet, the form is the next step
   return h('section', { class: 'page' },
     h('header', { class: 'page-head' },
       h('div', {}, h('p', { class: 'crumbs' }, h('a', { href: '#/apps' }, 'Apps'), ' / '), h('h1', {}, app.name)),
@@ -75,6 +61,14 @@ export async function appPage({ args: [appId] }) {
     created,
     form,
     h('div', { class: 'card' }, h('h2', {}, 'Endpoints'), list));
+}
+
+/** The app's endpoints, page by page, each with its last 24 hours from the stats. */
+function endpointList(app, stats) {
+  const tally = Object.fromEntries(stats.by_endpoint.map((t) => [t.endpoint_id, t]));
+  return pagedList((after) => get(`/v1/apps/${enc(app.id)}/endpoints` + query({ limit: 50, after })),
+    (data) => endpointTable(app, data, tally),
+    emptyState('No endpoints yet: add one to start receiving this app\'s webhooks.'));
 }
 
 function endpointTable(app, data, tally) {
@@ -123,9 +117,7 @@ function createEndpointForm(app, created, list) {
         secretOnce('Signing secret', ep.secret)));
       form.reset();
       form.hidden = true;
-      const page = await get(`/v1/apps/${enc(app.id)}/endpoints?limit=50`);
-      const stats = await get('/v1/stats' + query({ app: app.id, period: 'day' }));
-      fill(list, endpointTable(app, page.data, Object.fromEntries(stats.by_endpoint.map((t) => [t.endpoint_id, t]))));
+      fill(list, await endpointList(app, await get('/v1/stats' + query({ app: app.id, period: 'day' }))));
     } catch (err) {
       formError(form, err);
     }

@@ -80,9 +80,29 @@ public final class Browser implements AutoCloseable {
         driver.get(url);
     }
 
-    /** Waits (with a deadline, polling) until {@code condition} gives a non-null, non-false value. */
+    /** Opens a dashboard page at {@code baseUrl + "/" + hash}, signing in with {@code key} first when the tab has none. */
+    public void openSignedIn(String baseUrl, String hash, String key) {
+        open(baseUrl + "/" + hash);
+        await("the sign-in form or a page", d -> !d.findElements(By.cssSelector("form.signin, main#main")).isEmpty());
+        if (!all("form.signin").isEmpty()) {
+            type("input[name=key]", key);
+            click("form.signin button[type=submit]");
+        }
+        find("main#main > :not(.loading)");
+    }
+
+    /** Accepts the page's confirm() dialog. */
+    public void acceptDialog() {
+        await("a dialog", org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent()).accept();
+    }
+
+    /**
+     * Waits (with a deadline, polling) until {@code condition} gives a non-null, non-false value. An
+     * element the page re-rendered meanwhile (stale) just means "not yet".
+     */
     public <T> T await(String what, ExpectedCondition<T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(15)).withMessage(what).until(condition);
+        return new WebDriverWait(driver, Duration.ofSeconds(15)).withMessage(what)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
     }
 
     /** The first visible element matching {@code css}, waiting for it to appear. */

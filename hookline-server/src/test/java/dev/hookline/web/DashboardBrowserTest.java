@@ -43,15 +43,8 @@ class DashboardBrowserTest {
         failing.close();
     }
 
-    /** Opens a dashboard page, signing in first when the tab has no key. */
     private static void open(String hash) {
-        browser.open(server.baseUrl() + "/" + hash);
-        browser.await("the sign-in form or a page", d -> !d.findElements(By.cssSelector("form.signin, main#main")).isEmpty());
-        if (!browser.all("form.signin").isEmpty()) {
-            browser.type("input[name=key]", TestServer.ROOT_KEY);
-            browser.click("form.signin button[type=submit]");
-        }
-        browser.find("main#main > section.page");
+        browser.openSignedIn(server.baseUrl(), hash, TestServer.ROOT_KEY);
     }
 
     @Test

@@ -1,0 +1,139 @@
+package dev.hookline.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hookline.testing.Await;
+import dev.hookline.testing.Browser;
+import dev.hookline.testing.Receiver;
+import dev.hookline.testing.TestServer;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.openqa.selenium.support.ui.Select;
+
+/** An endpoint's page in headless Chromium: edit, enable and disable, rotate, test, recover, its log. */
+class EndpointPageBrowserTest {
+    private static TestServer server;
+    private static Browser browser;
+    private Receiver receiver;
+    private String app;
+    private String endpoint;
+    private String firstSecret;
+
+    @RegisterExtension
+    static final TestWatcher screenshots = Browser.screenshotOnFailure(() -> browser);
+
+    @BeforeAll
+    static void start() {
+        server = new TestServer();
+        browser = new Browser();
+        server.post("/v1/event-types", "{\"name\":\"invoice.paid\",\"description\":\"An invoice was paid\"}");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        server.close();
+    }
+
+    @BeforeEach
+    void anEndpoint() {
+        receiver = new Receiver();
+        app = server.createApp("Endpoint page");
+        var created = server.createEndpoint(app, "{\"url\":\"" + receiver.url() + "\",\"name\":\"Orders\",\"retry\":{\"schedule\":[]}}");
+        endpoint = created.text("/id");
+        firstSecret = created.text("/secret");
+        browser.openSignedIn(server.baseUrl(), "#/apps/" + app + "/endpoints/" + endpoint, TestServer.ROOT_KEY);
+    }
+
+    @AfterEach
+    void closeReceiver() {
+        receiver.close();
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode endpointNow() {
+        return server.get("/v1/apps/" + app + "/endpoints/" + endpoint).body();
+    }
+
+    @Test
+    void aTestShowsItsAttemptWithoutReloading() {
+        browser.findWithText(".log", "No attempts yet");
+        new Select(browser.find("select[name=event]")).selectByVisibleText("invoice.paid");
+        browser.press("Send test");
+
+        assertThat(browser.findWithText(".test-result", "HTTP 200").getText()).contains("succeeded");
+        browser.findWithText(".log .attempt", "HTTP 200");
+        assertThat(receiver.count()).isEqualTo(1);
+        assertThat(receiver.requests().get(0).bodyText()).contains("\"event\":\"invoice.paid\"");
+        browser.screenshot("endpoint-detail");
+    }
+
+    @Test
+    void editsSettingsAndShowsTheApisValidationError() {
+        browser.type("form.settings input[name=timeout_ms]", "5");
+        browser.click("form.settings button[type=submit]");
+        assertThat(browser.findWithText("form.settings .form-error", "timeout_ms").getText()).startsWith("timeout_ms:");
+        assertThat(browser.find("form.settings input[name=timeout_ms]").getAttribute("class")).contains("invalid");
+        assertThat(endpointNow().path("timeout_ms").asInt()).isEqualTo(30000);
+
+        browser.type("form.settings input[name=timeout_ms]", "5000");
+        browser.type("form.settings input[name=events]", "invoice.paid");
+        browser.type("form.settings textarea[name=headers]", "{\"X-Team\": \"billing\"}");
+        browser.click("form.settings button[type=submit]");
+        Await.until("the settings saved", Duration.ofSeconds(10), () -> endpointNow().path("timeout_ms").asInt() == 5000);
+        var saved = endpointNow();
+        assertThat(saved.path("events").toString()).isEqualTo("[\"invoice.paid\"]");
+        assertThat(saved.path("name").asText()).isEqualTo("Orders"); // untouched fields are not sent
+        assertThat(saved.path("headers").path("X-Team").asText()).isNotEmpty();
+
+        browser.type("form.settings textarea[name=retry]", "{\"schedule\": [");
+        browser.click("form.settings button[type=submit]");
+        assertThat(browser.findWithText("form.settings .form-error", "retry").getText()).contains("not valid JSON");
+    }
+
+    @Test
+    void disablesAndEnables() {
+        browser.press("Disable");
+        browser.findWithText("h1 .badge", "disabled");
+        assertThat(endpointNow().path("enabled").asBoolean()).isFalse();
+        browser.press("Enable");
+        browser.findWithText("h1 .badge", "closed");
+        assertThat(endpointNow().path("enabled").asBoolean()).isTrue();
+    }
+
+    @Test
+    void rotatesTheSecretAndShowsTheNewOneOnce() {
+        browser.press("Rotate secret");
+        browser.acceptDialog();
+        String secret = browser.find(".secret-once input").getAttribute("value");
+        assertThat(secret).startsWith("whsec_").isNotEqualTo(firstSecret);
+        browser.findWithText(".secret-once + .hint", "signed with both secrets");
+
+        server.send(app, "invoice.paid", "{}");
+        Await.until("a delivery", Duration.ofSeconds(10), () -> receiver.count() == 1);
+        String signatures = receiver.requests().get(0).header("webhook-signature");
+        assertThat(signatures.split(" ")).hasSize(2); // signed with the new secret and, during the grace, the old one
+    }
+
+    @Test
+    void recoversFailedDeliveries() {
+        receiver.answering(500);
+        server.send(app, "invoice.paid", "{}");
+        Await.until("the failure", Duration.ofSeconds(10), () -> receiver.count() == 1);
+        browser.driver().navigate().refresh();
+        browser.findWithText(".log .attempt", "HTTP 500");
+
+        browser.press("Recover failed deliveries");
+        browser.findWithText(".toast", "1 delivery queued again");
+        Await.until("the recovered delivery", Duration.ofSeconds(10), () -> receiver.count() == 2);
+        new Select(browser.find("select[name=status]")).selectByVisibleText("Succeeded");
+        browser.findWithText(".log .attempt", "HTTP 200");
+    }
+}
