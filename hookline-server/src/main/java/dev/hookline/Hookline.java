@@ -85,7 +85,7 @@ public final class Hookline implements AutoCloseable {
 
             server = new ApiServer(settings.host(), settings.port(), settings.publicUrl(), database, clock, settings.apiKey(),
                     new ApiServer.Services(apps, endpoints, messages, eventTypes, queue, sources, inboundEvents, receiver,
-                            operational, metrics));
+                            operational, metrics, cipher));
             // Bind first: a port that is taken must fail the start before anything is generated or sent.
             server.start();
             generatedRootKey = server.generateRootKeyIfNone();

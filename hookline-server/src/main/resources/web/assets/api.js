@@ -1,7 +1,9 @@
 // The dashboard's only way to the server: the public /v1 API with the key of this browser tab.
 // The key lives in sessionStorage (gone when the tab closes), never in a URL or a cookie.
 
-const KEY = 'hookline.key';
+// The operator's key and a customer's portal token are kept apart, so opening a portal link in a
+// tab never signs an operator out, nor the other way round.
+const KEY = location.pathname === '/portal' ? 'hookline.portal' : 'hookline.key';
 
 export const session = {
   key: () => sessionStorage.getItem(KEY),

@@ -199,6 +199,13 @@ export function clearFormError(form) {
   if (box) box.hidden = true;
 }
 
+/** "Apps / {app} / …" above a page title; a portal has no list of apps to go back to. */
+export function crumbs(portal, app, ...rest) {
+  return h('p', { class: 'crumbs' }, portal ? null : [h('a', { href: '#/apps' }, 'Apps'), ' / '],
+    app ? [h('a', { href: `#/apps/${encodeURIComponent(app.id)}` }, app.name), ' / '] : null,
+    rest.map((r) => [r, ' / ']));
+}
+
 /** A labelled form field. */
 export function field(label, input, hint) {
   return h('label', { class: 'field' }, h('span', {}, label), input, hint ? h('small', { class: 'hint' }, hint) : null);

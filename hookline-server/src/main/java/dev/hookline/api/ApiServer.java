@@ -1,5 +1,6 @@
 package dev.hookline.api;
 
+import dev.hookline.core.SecretCipher;
 import dev.hookline.delivery.DeliveryQueue;
 import dev.hookline.inbound.InboundEventStore;
 import dev.hookline.inbound.InboundReceiver;
@@ -35,7 +36,7 @@ public final class ApiServer implements AutoCloseable {
     /** Everything the routes call into. */
     public record Services(AppStore apps, EndpointStore endpoints, MessageStore messages, EventTypeStore eventTypes,
                            DeliveryQueue queue, SourceStore sources, InboundEventStore inboundEvents, InboundReceiver receiver,
-                           OperationalEvents operational, Metrics metrics) {}
+                           OperationalEvents operational, Metrics metrics, SecretCipher cipher) {}
 
     /** {@code publicUrl} is the base of source receive URLs; null means "from the request's Host header". */
     public ApiServer(String host, int port, String publicUrl, Database db, Clock clock, String rootKey, Services services) {
@@ -46,7 +47,8 @@ public final class ApiServer implements AutoCloseable {
         this.keys = new ApiKeys(db, clock, rootKey);
         this.requestedPort = port;
         HttpRouting.Builder routing = HttpRouting.builder();
-        Router router = new Router(routing, keys);
+        PortalTokens portal = new PortalTokens(services.cipher().derive("hookline portal token v1"), clock);
+        Router router = new Router(routing, keys, portal);
         AppAccess access = new AppAccess(apps);
 
         // /health is the old name of /health/live, kept for the scripts that use it.
@@ -83,6 +85,7 @@ public final class ApiServer implements AutoCloseable {
         new SourceRoutes(services.sources(), services.inboundEvents(), services.receiver(), publicUrl).register(router);
         new ReceiveRoutes(services.receiver(), metrics).register(router);
         new StatsRoutes(new DeliveryStats(db), apps, endpoints, clock).register(router);
+        new PortalRoutes(portal, access, publicUrl, clock).register(router);
         new WebAssets().register(routing);
         this.routes = router.table();
         // Svix's API follows Svix's own OpenAPI document, not Hookline's: bound after the table that

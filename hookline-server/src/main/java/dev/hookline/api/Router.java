@@ -31,10 +31,12 @@ public final class Router {
     private final ApiKeys keys;
     // Every route goes through this class, so this list is the whole API: the OpenAPI test walks it.
     private final List<ApiServer.Route> table = new ArrayList<>();
+    private final PortalTokens portal;
 
-    Router(HttpRouting.Builder routing, ApiKeys keys) {
+    Router(HttpRouting.Builder routing, ApiKeys keys, PortalTokens portal) {
         this.routing = routing;
         this.keys = keys;
+        this.portal = portal;
     }
 
     /** A management route: needs {@code Authorization: Bearer <api key>}. */
@@ -95,12 +97,16 @@ public final class Router {
             if (authenticated) {
                 String header = req.headers().value(HeaderNames.AUTHORIZATION).orElse("");
                 String bearer = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-                principal = keys.authenticate(bearer).orElse(null);
+                principal = (PortalTokens.looksLikeOne(bearer) ? portal.verify(bearer) : keys.authenticate(bearer)).orElse(null);
                 if (principal == null) {
                     return Reply.error(401, "unauthorized", bearer == null
                             ? "send an API key as 'Authorization: Bearer <key>'"
                             : "the API key is not valid or was revoked")
                             .withHeader("WWW-Authenticate", "Bearer");
+                }
+                Method method = req.prologue().method();
+                if (principal.readOnly() && method != Method.GET && method != Method.HEAD) {
+                    return Reply.error(403, "forbidden", "this access is read-only: it may look, not change anything");
                 }
             }
             return action.handle(new Call(req, principal));

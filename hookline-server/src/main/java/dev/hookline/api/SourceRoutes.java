@@ -126,7 +126,7 @@ final class SourceRoutes {
     private ObjectNode view(Call call, Source s) {
         ObjectNode out = Json.object();
         out.put("id", s.id());
-        out.put("url", baseUrl(call) + "/webhooks/" + s.token());
+        out.put("url", baseUrl(call, publicUrl) + "/webhooks/" + s.token());
         out.put("enabled", s.enabled());
         out.setAll(s.config().toJson());
         Json.putTime(out, "created_at", s.createdAt());
@@ -134,7 +134,8 @@ final class SourceRoutes {
         return out;
     }
 
-    private String baseUrl(Call call) {
+    /** Where this server is reached from outside: {@code HOOKLINE_PUBLIC_URL}, or what the request's Host says. */
+    static String baseUrl(Call call, String publicUrl) {
         if (publicUrl != null) {
             return publicUrl;
         }

@@ -39,6 +39,20 @@ public final class SecretCipher {
         this.key = new SecretKeySpec(masterKey, "AES");
     }
 
+    /**
+     * A key of its own for {@code purpose} (HMAC-SHA256 of the purpose under the master key), so one
+     * master key serves several uses without a value made for one being accepted by another.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is unavailable", e);
+        }
+    }
+
     public String seal(String plaintext) {
         try {
             byte[] nonce = new byte[NONCE_BYTES];

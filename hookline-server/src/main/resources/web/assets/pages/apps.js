@@ -1,6 +1,6 @@
 // Apps, and one app's endpoints with their health at a glance.
 import { get, post, query, enc } from '../api.js';
-import { h, fill, ago, percent, table, statusBadge, emptyState, pagedList, secretOnce, formError, clearFormError, field, time } from '../ui.js';
+import { h, fill, ago, percent, table, statusBadge, emptyState, pagedList, secretOnce, formError, clearFormError, field, time, crumbs, copyButton } from '../ui.js';
 
 export async function appsPage() {
   const rows = (data) => table([
@@ -38,7 +38,7 @@ function createAppForm() {
   return form;
 }
 
-export async function appPage({ args: [appId] }) {
+export async function appPage({ args: [appId], portal, readOnly }) {
   const [app, stats] = await Promise.all([
     get(`/v1/apps/${enc(appId)}`),
     get('/v1/stats' + query({ app: appId, period: 'day' })),
@@ -51,16 +51,51 @@ export async function appPage({ args: [appId] }) {
   form.hidden = list.querySelector('table') !== null; // with no endpoint yet, the form is the next step
   return h('section', { class: 'page' },
     h('header', { class: 'page-head' },
-      h('div', {}, h('p', { class: 'crumbs' }, h('a', { href: '#/apps' }, 'Apps'), ' / '), h('h1', {}, app.name)),
+      h('div', {}, crumbs(portal), h('h1', {}, portal ? 'Endpoints' : app.name)),
       h('div', { class: 'actions' },
         h('a', { class: 'button secondary', href: `#/apps/${enc(app.id)}/messages` }, 'Messages'),
-        showForm)),
+        readOnly ? null : showForm)),
     h('p', { class: 'meta' }, 'ID ', h('code', {}, app.id), app.uid ? [' · UID ', h('code', {}, app.uid)] : null,
       stats.attempts.success_rate === null ? ' · no attempts in the last 24 h'
         : ` · last 24 h: ${stats.attempts.succeeded + stats.attempts.failed} attempts, ${percent(stats.attempts.success_rate)} succeeded`),
     created,
-    form,
-    h('div', { class: 'card' }, h('h2', {}, 'Endpoints'), list));
+    readOnly ? null : form,
+    h('div', { class: 'card' }, h('h2', {}, 'Endpoints'), list),
+    portal ? null : portalLinkForm(app));
+}
+
+/** The operator makes a customer portal link for this app: its lifetime, read-only or not, and the product's look. */
+function portalLinkForm(app) {
+  const out = h('div', {});
+  const form = h('form', { class: 'card', 'aria-label': 'Customer portal link' },
+    h('h2', {}, 'Customer portal link'),
+    h('p', { class: 'hint' }, 'A link to hand to this customer: it opens these pages for this app only, until it expires.'),
+    h('div', { class: 'form-error', role: 'alert', hidden: true }),
+    h('div', { class: 'grid2' },
+      field('Lifetime', h('select', { name: 'expires_in' },
+        [['3600', '1 hour'], ['86400', '1 day'], ['604800', '7 days']].map(([v, t]) => h('option', { value: v }, t)))),
+      field('Product name', h('input', { name: 'name', placeholder: 'Acme' })),
+      field('Logo URL', h('input', { name: 'logo_url', placeholder: 'https://…/logo.svg' }), 'https only'),
+      field('Accent colour', h('input', { name: 'accent_color', placeholder: '#3b5bdb' }))),
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'read_only' }), ' Read-only'),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary' }, 'Create link')),
+    out);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFormError(form);
+    const branding = {};
+    for (const k of ['name', 'logo_url', 'accent_color']) if (form[k].value.trim()) branding[k] = form[k].value.trim();
+    try {
+      const r = await post(`/v1/apps/${enc(app.id)}/portal-access`,
+        { expires_in: Number(form.expires_in.value), read_only: form.read_only.checked, branding });
+      fill(out, h('div', { class: 'secret-once' }, h('strong', {}, `Portal link (until ${time(r.expires_at)})`),
+        h('div', { class: 'copy-row' }, h('input', { class: 'mono', readonly: true, value: r.url, 'aria-label': 'Portal link' }), copyButton(r.url)),
+        h('p', { class: 'hint' }, 'Anyone with this link can act on this app\'s webhooks until it expires; links cannot be revoked one by one.')));
+    } catch (err) {
+      formError(form, err);
+    }
+  });
+  return form;
 }
 
 /** The app's endpoints, page by page, each with its last 24 hours from the stats. */

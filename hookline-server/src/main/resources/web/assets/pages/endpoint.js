@@ -1,10 +1,10 @@
 // One endpoint: its health, every setting, enable/disable, secret rotation, test, recovery and its delivery log.
 import { get, post, patch, del, query, enc } from '../api.js';
 import { h, fill, ago, time, percent, ms, statusBadge, emptyState, errorState, pagedList, attemptView, render, secretOnce,
-  formError, clearFormError, field, toast, pretty, loading } from '../ui.js';
+  formError, clearFormError, field, toast, pretty, loading, crumbs } from '../ui.js';
 import { splitList } from './apps.js';
 
-export async function endpointPage({ args: [appId, epId], readOnly }) {
+export async function endpointPage({ args: [appId, epId], portal, readOnly }) {
   const base = `/v1/apps/${enc(appId)}/endpoints/${enc(epId)}`;
   const [app, ep, stats, types] = await Promise.all([
     get(`/v1/apps/${enc(appId)}`),
@@ -20,7 +20,7 @@ export async function endpointPage({ args: [appId, epId], readOnly }) {
   const page = h('section', { class: 'page endpoint' },
     h('header', { class: 'page-head' },
       h('div', {},
-        h('p', { class: 'crumbs' }, h('a', { href: '#/apps' }, 'Apps'), ' / ', h('a', { href: `#/apps/${enc(app.id)}` }, app.name), ' /'),
+        crumbs(portal, app),
         h('h1', {}, ep.name || ep.url, ' ', ep.enabled ? statusBadge(ep.health.circuit) : statusBadge('disabled'))),
       readOnly ? null : h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'secondary', onclick: () => setEnabled(!ep.enabled) }, ep.enabled ? 'Disable' : 'Enable'),

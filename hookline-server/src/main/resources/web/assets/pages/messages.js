@@ -1,8 +1,8 @@
 // An app's messages: filter, find one by its id or the producer's, and see every delivery and attempt.
 import { get, post, query, enc } from '../api.js';
-import { h, fill, time, statusBadge, emptyState, pagedList, attemptView, render, field, toast, pretty, copyButton, table } from '../ui.js';
+import { h, fill, time, statusBadge, emptyState, pagedList, attemptView, render, field, toast, pretty, copyButton, table, crumbs } from '../ui.js';
 
-export async function messagesPage({ args: [appId], params }) {
+export async function messagesPage({ args: [appId], params, portal }) {
   const event = params.get('event') || '';
   const app = await get(`/v1/apps/${enc(appId)}`);
   const rows = (data) => table([
@@ -33,13 +33,12 @@ export async function messagesPage({ args: [appId], params }) {
 
   return h('section', { class: 'page' },
     h('header', { class: 'page-head' },
-      h('div', {}, h('p', { class: 'crumbs' }, h('a', { href: '#/apps' }, 'Apps'), ' / ', h('a', { href: `#/apps/${enc(app.id)}` }, app.name), ' /'),
-        h('h1', {}, 'Messages'))),
+      h('div', {}, crumbs(portal, app), h('h1', {}, 'Messages'))),
     h('div', { class: 'split' }, filters, finder),
     h('div', { class: 'card' }, list));
 }
 
-export async function messagePage({ args: [appId, msgId], readOnly }) {
+export async function messagePage({ args: [appId, msgId], portal, readOnly }) {
   const base = `/v1/apps/${enc(appId)}/messages/${enc(msgId)}`;
   const [app, msg] = await Promise.all([get(`/v1/apps/${enc(appId)}`), get(base)]);
   const endpoints = new Map();
@@ -98,8 +97,7 @@ export async function messagePage({ args: [appId, msgId], readOnly }) {
   const payload = msg.data === null ? null : pretty(msg.data);
   return h('section', { class: 'page message' },
     h('header', { class: 'page-head' },
-      h('div', {}, h('p', { class: 'crumbs' }, h('a', { href: '#/apps' }, 'Apps'), ' / ', h('a', { href: `#/apps/${enc(app.id)}` }, app.name), ' / ',
-        h('a', { href: `#/apps/${enc(app.id)}/messages` }, 'Messages'), ' /'),
+      h('div', {}, crumbs(portal, app, h('a', { href: `#/apps/${enc(app.id)}/messages` }, 'Messages')),
         h('h1', {}, h('code', {}, msg.event)))),
     h('div', { class: 'split' },
       h('div', { class: 'card' }, h('h2', {}, 'Message'), h('dl', { class: 'kv' },
