@@ -37,6 +37,7 @@ function portalGrant() {
 
 function signInPage(message) {
   if (portalMode) return portalClosed(message);
+  if (!message && root.querySelector('form.signin')) return; // moving between pages signed out keeps what was typed
   const input = h('input', { name: 'key', type: 'password', autocomplete: 'off', required: true, placeholder: 'hk_…', class: 'mono' });
   const form = h('form', { class: 'card signin' },
     h('h1', {}, h('img', { src: '/assets/icon.svg', alt: '', width: 28, height: 28 }), ' Hookline'),
