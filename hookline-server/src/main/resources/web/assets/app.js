@@ -8,6 +8,8 @@ import { appsPage, appPage } from './pages/apps.js';
 import { endpointPage } from './pages/endpoint.js';
 import { messagesPage, messagePage } from './pages/messages.js';
 import { eventTypesPage } from './pages/event-types.js';
+import { sourcesPage, sourcePage } from './pages/sources.js';
+import { apiKeysPage } from './pages/api-keys.js';
 
 const routes = [
   [/^\/$/, overviewPage, 'overview'],
@@ -17,6 +19,9 @@ const routes = [
   [/^\/apps\/([^/]+)\/messages$/, messagesPage, 'messages'],
   [/^\/apps\/([^/]+)\/messages\/([^/]+)$/, messagePage, 'messages'],
   [/^\/event-types$/, eventTypesPage, 'event-types'],
+  [/^\/sources$/, sourcesPage, 'sources'],
+  [/^\/sources\/([^/]+)$/, sourcePage, 'sources'],
+  [/^\/api-keys$/, apiKeysPage, 'api-keys'],
 ];
 
 const root = document.getElementById('root');
@@ -73,7 +78,9 @@ function shell(grant) {
     h('a', { href: '#/', class: 'brand' }, h('img', { src: '/assets/icon.svg', alt: '', width: 22, height: 22 }), 'Hookline'),
     h('a', { href: '#/', dataset: { nav: 'overview' } }, 'Overview'),
     h('a', { href: '#/apps', dataset: { nav: 'apps' } }, 'Apps'),
+    h('a', { href: '#/sources', dataset: { nav: 'sources' } }, 'Sources'),
     h('a', { href: '#/event-types', dataset: { nav: 'event-types' } }, 'Event types'),
+    h('a', { href: '#/api-keys', dataset: { nav: 'api-keys' } }, 'API keys'),
     h('span', { class: 'spacer' }),
     h('button', { type: 'button', class: 'link', onclick: () => { session.signOut(); signInPage(); } }, 'Sign out'));
   const main = h('main', { id: 'main' });

@@ -1,0 +1,81 @@
+package dev.hookline.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hookline.testing.Await;
+import dev.hookline.testing.Browser;
+import dev.hookline.testing.TestServer;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/** The operator's API keys and inbound sources in headless Chromium. */
+class SourcesAndKeysBrowserTest {
+    private static TestServer server;
+    private static Browser browser;
+
+    @RegisterExtension
+    static final TestWatcher screenshots = Browser.screenshotOnFailure(() -> browser);
+
+    @BeforeAll
+    static void start() {
+        server = new TestServer();
+        browser = new Browser();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        server.close();
+    }
+
+    @Test
+    void createsAKeyShownOnceAndRevokesIt() {
+        browser.openSignedIn(server.baseUrl(), "#/api-keys", TestServer.ROOT_KEY);
+        browser.type("form[aria-label='Create an API key'] input[name=name]", "ci deploys");
+        browser.click("form[aria-label='Create an API key'] button[type=submit]");
+        String key = browser.find(".secret-once input").getAttribute("value");
+        assertThat(key).startsWith("hk_");
+        assertThat(server.call("GET", "/v1/apps", null, key).status()).isEqualTo(200);
+        WebElement row = browser.findWithText("table.api-keys tbody tr", "ci deploys");
+        assertThat(row.getText()).doesNotContain(key);
+        browser.screenshot("api-keys");
+
+        row.findElement(By.xpath(".//button[normalize-space()='Revoke']")).click();
+        browser.acceptDialog();
+        browser.findWithText(".toast", "Key revoked");
+        assertThat(server.call("GET", "/v1/apps", null, key).status()).isEqualTo(401);
+        browser.await("the key gone from the list", d -> browser.all("table.api-keys tbody tr").stream().noneMatch(r -> r.getText().contains("ci deploys")));
+    }
+
+    @Test
+    void showsWhatASourceReceivedAndReplaysIt() {
+        String app = server.createApp("Inbound");
+        browser.openSignedIn(server.baseUrl(), "#/sources", TestServer.ROOT_KEY);
+        browser.type("form[aria-label='Create a source'] input[name=name]", "Payments");
+        browser.type("form[aria-label='Create a source'] input[name=forward_app]", app);
+        browser.click("form[aria-label='Create a source'] button[type=submit]");
+        String url = browser.find(".created .receive-url input").getAttribute("value");
+        assertThat(url).startsWith(server.baseUrl() + "/webhooks/");
+
+        var posted = dev.hookline.testing.ApiClient.at(url.substring(0, url.indexOf("/webhooks/")))
+                .send("POST", url.substring(url.indexOf("/webhooks/")), "{\"event\":\"payment.done\",\"amount\":42}", null, "application/json");
+        assertThat(posted.status()).isEqualTo(200);
+        Await.until("the forwarded message", Duration.ofSeconds(10), () -> server.get("/v1/apps/" + app + "/messages").json("/data").size() == 1);
+
+        browser.click(".created a");
+        WebElement event = browser.findWithText(".inbound-event", "\"amount\": 42");
+        assertThat(event.getText()).contains("application/json");
+        browser.screenshot("source");
+        event.findElement(By.xpath(".//button[normalize-space()='Replay']")).click();
+        browser.findWithText(".toast", "Forwarded again as msg_");
+        assertThat(server.get("/v1/apps/" + app + "/messages").json("/data")).hasSize(2);
+    }
+}
