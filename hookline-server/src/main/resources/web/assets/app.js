@@ -10,6 +10,7 @@ import { messagesPage, messagePage } from './pages/messages.js';
 import { eventTypesPage } from './pages/event-types.js';
 import { sourcesPage, sourcePage } from './pages/sources.js';
 import { apiKeysPage } from './pages/api-keys.js';
+import { operationalPage } from './pages/operational.js';
 
 const routes = [
   [/^\/$/, overviewPage, 'overview'],
@@ -22,6 +23,7 @@ const routes = [
   [/^\/sources$/, sourcesPage, 'sources'],
   [/^\/sources\/([^/]+)$/, sourcePage, 'sources'],
   [/^\/api-keys$/, apiKeysPage, 'api-keys'],
+  [/^\/operational-webhooks$/, operationalPage, 'operational'],
 ];
 
 const root = document.getElementById('root');
@@ -81,6 +83,7 @@ function shell(grant) {
     h('a', { href: '#/sources', dataset: { nav: 'sources' } }, 'Sources'),
     h('a', { href: '#/event-types', dataset: { nav: 'event-types' } }, 'Event types'),
     h('a', { href: '#/api-keys', dataset: { nav: 'api-keys' } }, 'API keys'),
+    h('a', { href: '#/operational-webhooks', dataset: { nav: 'operational' } }, 'Operational webhooks'),
     h('span', { class: 'spacer' }),
     h('button', { type: 'button', class: 'link', onclick: () => { session.signOut(); signInPage(); } }, 'Sign out'));
   const main = h('main', { id: 'main' });

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
-/** The operator's API keys and inbound sources in headless Chromium. */
+/** The operator's API keys, inbound sources and operational webhooks in headless Chromium. */
 class SourcesAndKeysBrowserTest {
     private static TestServer server;
     private static Browser browser;
@@ -77,5 +77,19 @@ class SourcesAndKeysBrowserTest {
         event.findElement(By.xpath(".//button[normalize-space()='Replay']")).click();
         browser.findWithText(".toast", "Forwarded again as msg_");
         assertThat(server.get("/v1/apps/" + app + "/messages").json("/data")).hasSize(2);
+    }
+
+    @Test
+    void addsAnOperationalWebhookWithItsSecretShownOnce() {
+        browser.openSignedIn(server.baseUrl(), "#/operational-webhooks", TestServer.ROOT_KEY);
+        browser.findWithText(".state.empty", "No operational webhooks yet");
+        browser.type("form[aria-label='Add an operational webhook'] input[name=url]", "http://127.0.0.1:9/ops");
+        browser.type("form[aria-label='Add an operational webhook'] input[name=events]", "endpoint.disabled");
+        browser.click("form[aria-label='Add an operational webhook'] button[type=submit]");
+        assertThat(browser.find(".secret-once input").getAttribute("value")).startsWith("whsec_");
+        browser.findWithText("table.operational", "endpoint.disabled");
+        var listed = server.get("/v1/operational-webhooks/endpoints").json("/data");
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).path("url").asText()).isEqualTo("http://127.0.0.1:9/ops");
     }
 }
