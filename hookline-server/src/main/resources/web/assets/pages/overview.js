@@ -4,9 +4,17 @@ import { h, ago, percent, ms, table, statusBadge, emptyState } from '../ui.js';
 
 const PERIODS = [['hour', 'Last hour'], ['day', 'Last day'], ['week', 'Last week']];
 
+/** How often the overview fetches its numbers again while it is the page shown. */
+const REFRESH_MS = 30000;
+
 export async function overviewPage({ params }) {
   const period = PERIODS.some(([p]) => p === params.get('period')) ? params.get('period') : 'day';
   const stats = await get('/v1/stats' + query({ period }));
+  const shownAt = location.hash;
+  setTimeout(() => {
+    // still on this page, in a visible tab: draw it again; otherwise this timer simply ends
+    if (location.hash === shownAt && document.visibilityState === 'visible') window.dispatchEvent(new HashChangeEvent('hashchange'));
+  }, REFRESH_MS);
   const a = stats.attempts;
   const q = stats.queue;
   const e = stats.endpoints;
