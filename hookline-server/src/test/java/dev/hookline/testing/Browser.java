@@ -55,23 +55,6 @@ public final class Browser implements AutoCloseable {
         driver = new ChromeDriver(service, options);
     }
 
-    /**
-     * For {@code @RegisterExtension}: a screenshot of whatever the browser shows when a test fails,
-     * as target/screenshots/failed-{test}.png.
-     */
-    public static org.junit.jupiter.api.extension.TestWatcher screenshotOnFailure(java.util.function.Supplier<Browser> browser) {
-        return new org.junit.jupiter.api.extension.TestWatcher() {
-            @Override
-            public void testFailed(org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
-                Browser b = browser.get();
-                if (b != null) {
-                    String name = context.getRequiredTestClass().getSimpleName() + "-" + context.getRequiredTestMethod().getName();
-                    System.err.println("screenshot of the failure: " + b.screenshot("failed-" + name).toAbsolutePath());
-                }
-            }
-        };
-    }
-
     public ChromeDriver driver() {
         return driver;
     }

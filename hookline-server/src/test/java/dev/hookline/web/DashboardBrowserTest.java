@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.testing.Await;
 import dev.hookline.testing.Browser;
+import dev.hookline.testing.BrowserSession;
 import dev.hookline.testing.Receiver;
 import dev.hookline.testing.TestServer;
 import java.time.Duration;
@@ -11,40 +12,34 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /** The operator dashboard in real headless Chromium against a real server, as an operator uses it. */
 class DashboardBrowserTest {
+    @RegisterExtension
+    static final BrowserSession session = new BrowserSession();
     private static TestServer server;
     private static Browser browser;
     private static Receiver ok;
     private static Receiver failing;
 
-    @RegisterExtension
-    static final TestWatcher screenshots = Browser.screenshotOnFailure(() -> browser);
-
     @BeforeAll
     static void start() {
-        server = new TestServer();
+        server = session.server();
+        browser = session.browser();
         ok = new Receiver();
         failing = new Receiver().alwaysAnswering(500);
-        browser = new Browser();
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        server.close();
         ok.close();
         failing.close();
     }
 
     private static void open(String hash) {
-        browser.openSignedIn(server.baseUrl(), hash, TestServer.ROOT_KEY);
+        session.open(hash);
     }
 
     @Test

@@ -4,20 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.testing.Await;
 import dev.hookline.testing.Browser;
+import dev.hookline.testing.BrowserSession;
 import dev.hookline.testing.Receiver;
 import dev.hookline.testing.TestServer;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.support.ui.Select;
 
 /** An endpoint's page in headless Chromium: edit, enable and disable, rotate, test, recover, its log. */
 class EndpointPageBrowserTest {
+    @RegisterExtension
+    static final BrowserSession session = new BrowserSession();
     private static TestServer server;
     private static Browser browser;
     private Receiver receiver;
@@ -25,22 +26,11 @@ class EndpointPageBrowserTest {
     private String endpoint;
     private String firstSecret;
 
-    @RegisterExtension
-    static final TestWatcher screenshots = Browser.screenshotOnFailure(() -> browser);
-
     @BeforeAll
     static void start() {
-        server = new TestServer();
-        browser = new Browser();
+        server = session.server();
+        browser = session.browser();
         server.post("/v1/event-types", "{\"name\":\"invoice.paid\",\"description\":\"An invoice was paid\"}");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        server.close();
     }
 
     @BeforeEach
@@ -50,7 +40,7 @@ class EndpointPageBrowserTest {
         var created = server.createEndpoint(app, "{\"url\":\"" + receiver.url() + "\",\"name\":\"Orders\",\"retry\":{\"schedule\":[]}}");
         endpoint = created.text("/id");
         firstSecret = created.text("/secret");
-        browser.openSignedIn(server.baseUrl(), "#/apps/" + app + "/endpoints/" + endpoint, TestServer.ROOT_KEY);
+        session.open("#/apps/" + app + "/endpoints/" + endpoint);
     }
 
     @AfterEach

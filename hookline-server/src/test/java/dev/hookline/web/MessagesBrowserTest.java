@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.testing.Await;
 import dev.hookline.testing.Browser;
+import dev.hookline.testing.BrowserSession;
 import dev.hookline.testing.Receiver;
 import dev.hookline.testing.TestServer;
 import java.time.Duration;
@@ -11,23 +12,21 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /** An app's messages in headless Chromium: filter, find by id, detail with attempts, resend. */
 class MessagesBrowserTest {
+    @RegisterExtension
+    static final BrowserSession session = new BrowserSession();
     private static TestServer server;
     private static Browser browser;
     private static Receiver receiver;
     private static String app;
 
-    @RegisterExtension
-    static final TestWatcher screenshots = Browser.screenshotOnFailure(() -> browser);
-
     @BeforeAll
     static void start() {
-        server = new TestServer();
+        server = session.server();
+        browser = session.browser();
         receiver = new Receiver();
-        browser = new Browser();
         app = server.createApp("Messages");
         server.createEndpoint(app, "{\"url\":\"" + receiver.url() + "\",\"name\":\"Inbox\"}");
         server.post("/v1/apps/" + app + "/messages", "{\"event\":\"invoice.paid\",\"id\":\"inv-1001\",\"data\":{\"amount\":1200,\"currency\":\"EUR\"}}");
@@ -38,16 +37,12 @@ class MessagesBrowserTest {
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        server.close();
         receiver.close();
     }
 
     @Test
     void filtersMessagesByEventType() {
-        browser.openSignedIn(server.baseUrl(), "#/apps/" + app + "/messages", TestServer.ROOT_KEY);
+        session.open("#/apps/" + app + "/messages");
         browser.await("3 messages", d -> browser.all("table.messages tbody tr").size() == 3);
         browser.type("form[aria-label='Filter messages'] input[name=event]", "user.created");
         browser.click("form[aria-label='Filter messages'] button[type=submit]");
@@ -59,7 +54,7 @@ class MessagesBrowserTest {
 
     @Test
     void findsAMessageByTheProducersIdAndResendsIt() {
-        browser.openSignedIn(server.baseUrl(), "#/apps/" + app + "/messages", TestServer.ROOT_KEY);
+        session.open("#/apps/" + app + "/messages");
         browser.type("form[aria-label='Find a message'] input[name=id]", "inv-1001");
         browser.click("form[aria-label='Find a message'] button[type=submit]");
 
@@ -78,7 +73,7 @@ class MessagesBrowserTest {
 
     @Test
     void anUnknownMessageIsAClearError() {
-        browser.openSignedIn(server.baseUrl(), "#/apps/" + app + "/messages/msg_nope", TestServer.ROOT_KEY);
+        session.open("#/apps/" + app + "/messages/msg_nope");
         assertThat(browser.findWithText(".state.error", "404").getText()).contains("not found");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.testing.Await;
 import dev.hookline.testing.Browser;
+import dev.hookline.testing.BrowserSession;
 import dev.hookline.testing.Receiver;
 import dev.hookline.testing.ShiftableClock;
 import dev.hookline.testing.TestServer;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The customer portal in headless Chromium: one app's pages with the product's branding, and nothing
@@ -20,6 +20,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  */
 class PortalBrowserTest {
     private static final ShiftableClock clock = new ShiftableClock();
+    @RegisterExtension
+    static final BrowserSession session = new BrowserSession(clock);
     private static TestServer server;
     private static Browser browser;
     private static Receiver receiver;
@@ -28,14 +30,11 @@ class PortalBrowserTest {
     private static String otherEndpoint;
     private static String otherMessage;
 
-    @RegisterExtension
-    static final TestWatcher screenshots = Browser.screenshotOnFailure(() -> browser);
-
     @BeforeAll
     static void start() {
-        server = new TestServer(clock);
+        server = session.server();
+        browser = session.browser();
         receiver = new Receiver();
-        browser = new Browser();
         app = server.createApp("Customer");
         other = server.createApp("Someone else");
         otherEndpoint = server.createEndpoint(other, "{\"url\":\"" + receiver.url() + "\",\"name\":\"Secret other\"}").text("/id");
@@ -44,10 +43,6 @@ class PortalBrowserTest {
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        server.close();
         receiver.close();
     }
 

@@ -4,41 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.testing.Await;
 import dev.hookline.testing.Browser;
+import dev.hookline.testing.BrowserSession;
 import dev.hookline.testing.TestServer;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /** The operator's API keys, inbound sources and operational webhooks in headless Chromium. */
 class SourcesAndKeysBrowserTest {
+    @RegisterExtension
+    static final BrowserSession session = new BrowserSession();
     private static TestServer server;
     private static Browser browser;
 
-    @RegisterExtension
-    static final TestWatcher screenshots = Browser.screenshotOnFailure(() -> browser);
-
     @BeforeAll
     static void start() {
-        server = new TestServer();
-        browser = new Browser();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        server.close();
+        server = session.server();
+        browser = session.browser();
     }
 
     @Test
     void createsAKeyShownOnceAndRevokesIt() {
-        browser.openSignedIn(server.baseUrl(), "#/api-keys", TestServer.ROOT_KEY);
+        session.open("#/api-keys");
         browser.type("form[aria-label='Create an API key'] input[name=name]", "ci deploys");
         browser.click("form[aria-label='Create an API key'] button[type=submit]");
         String key = browser.find(".secret-once input").getAttribute("value");
@@ -58,7 +48,7 @@ class SourcesAndKeysBrowserTest {
     @Test
     void showsWhatASourceReceivedAndReplaysIt() {
         String app = server.createApp("Inbound");
-        browser.openSignedIn(server.baseUrl(), "#/sources", TestServer.ROOT_KEY);
+        session.open("#/sources");
         browser.type("form[aria-label='Create a source'] input[name=name]", "Payments");
         browser.type("form[aria-label='Create a source'] input[name=forward_app]", app);
         browser.click("form[aria-label='Create a source'] button[type=submit]");
@@ -81,7 +71,7 @@ class SourcesAndKeysBrowserTest {
 
     @Test
     void addsAnOperationalWebhookWithItsSecretShownOnce() {
-        browser.openSignedIn(server.baseUrl(), "#/operational-webhooks", TestServer.ROOT_KEY);
+        session.open("#/operational-webhooks");
         browser.findWithText(".state.empty", "No operational webhooks yet");
         browser.type("form[aria-label='Add an operational webhook'] input[name=url]", "http://127.0.0.1:9/ops");
         browser.type("form[aria-label='Add an operational webhook'] input[name=events]", "endpoint.disabled");
