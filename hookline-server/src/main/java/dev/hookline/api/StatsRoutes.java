@@ -75,6 +75,7 @@ final class StatsRoutes {
         latency.put("p50", r.latency().p50());
         latency.put("p95", r.latency().p95());
         latency.put("p99", r.latency().p99());
+        latency.put("sampled", r.latency().sampled());
         ObjectNode queue = out.putObject("queue");
         queue.put("pending", r.queue().pending());
         queue.put("due", r.queue().due());

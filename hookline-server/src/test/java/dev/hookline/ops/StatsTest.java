@@ -80,6 +80,7 @@ class StatsTest {
         assertThat(r.json("/attempts/success_rate").asDouble()).isEqualTo(0.5);
         assertThat(r.json("/latency_ms/p50").isNumber()).isTrue();
         assertThat(r.json("/latency_ms/p99").asLong()).isGreaterThanOrEqualTo(r.json("/latency_ms/p50").asLong());
+        assertThat(r.json("/latency_ms/sampled").asInt()).isEqualTo(6);
 
         assertThat(stats("?period=week").json("/series")).hasSize(84);
         assertThat(stats("").text("/period")).isEqualTo("day");
