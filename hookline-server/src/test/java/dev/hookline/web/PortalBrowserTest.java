@@ -137,4 +137,37 @@ class PortalBrowserTest {
         browser.script("location.hash = '#/event-types'");
         assertThat(browser.find(".portal-closed").getText()).contains("This link has expired");
     }
+
+    /** A product's page on another origin embeds the portal in an iframe; the operator dashboard refuses to be framed. */
+    @Test
+    void aProductCanFrameThePortalButNotTheDashboard() throws java.io.IOException {
+        String url = server.post("/v1/apps/" + app + "/portal-access", "{\"branding\":{\"name\":\"Framed\"}}").text("/url");
+        var product = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] page = ("<!doctype html><title>Product</title><h1>Acme settings</h1>"
+                + "<iframe id=portal width=1000 height=500 src=\"" + url + "\"></iframe>"
+                + "<iframe id=dashboard width=400 height=200 src=\"" + server.baseUrl() + "/\"></iframe>")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        product.createContext("/", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        product.start();
+        try {
+            // "localhost" is another origin than the server's 127.0.0.1
+            browser.open("http://localhost:" + product.getAddress().getPort() + "/");
+            browser.find("iframe#portal");
+            browser.driver().switchTo().frame("portal");
+            assertThat(browser.find("nav .brand").getText()).isEqualTo("Framed Webhooks");
+            browser.driver().switchTo().defaultContent();
+            browser.screenshot("portal-embedded");
+
+            browser.driver().switchTo().frame("dashboard");
+            assertThat(browser.all("#root")).as("the dashboard must not render inside another site's frame").isEmpty();
+            browser.driver().switchTo().defaultContent();
+        } finally {
+            product.stop(0);
+        }
+    }
 }
