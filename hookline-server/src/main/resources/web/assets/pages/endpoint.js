@@ -14,7 +14,19 @@ export async function endpointPage({ args: [appId, epId], portal, readOnly }) {
   ]);
   const log = h('div', { class: 'log' });
   const notice = h('div', {});
-  const reloadLog = () => renderLog(log, base, app.id);
+  const health = h('div', {}, healthCard(ep, stats));
+  const statusFilter = h('select', { name: 'status', 'aria-label': 'Attempt status', onchange: () => reloadLog() },
+    h('option', { value: '' }, 'All attempts'), h('option', { value: 'succeeded' }, 'Succeeded'), h('option', { value: 'failed' }, 'Failed'));
+  // after a test or a recovery: the log as filtered, and the health numbers it changed
+  const reloadLog = async () => {
+    renderLog(log, base, app.id, statusFilter.value);
+    try {
+      const [fresh, numbers] = await Promise.all([get(base), get('/v1/stats' + query({ app: appId, endpoint: epId, period: 'day' }))]);
+      fill(health, healthCard(fresh, numbers));
+    } catch {
+      // the numbers stay as they were; the log shows its own error
+    }
+  };
   reloadLog();
 
   const page = h('section', { class: 'page endpoint' },
@@ -29,14 +41,13 @@ export async function endpointPage({ args: [appId, epId], portal, readOnly }) {
     h('p', { class: 'meta' }, h('code', {}, ep.url), ' · ID ', h('code', {}, ep.id)),
     notice,
     h('div', { class: 'split' },
-      healthCard(ep, stats),
+      health,
       readOnly ? null : h('div', {}, testCard(ep, types.data, base, log, notice, reloadLog), recoverCard(base, reloadLog))),
     settingsForm(ep, base, readOnly),
     h('div', { class: 'card' },
       h('div', { class: 'page-head' }, h('h2', {}, 'Delivery log'),
         h('div', { class: 'actions' },
-          h('select', { name: 'status', 'aria-label': 'Attempt status', onchange: (e) => renderLog(log, base, app.id, e.target.value) },
-            h('option', { value: '' }, 'All attempts'), h('option', { value: 'succeeded' }, 'Succeeded'), h('option', { value: 'failed' }, 'Failed')),
+          statusFilter,
           h('button', { type: 'button', class: 'secondary small', onclick: reloadLog }, 'Refresh'))),
       log));
   return page;
@@ -73,6 +84,8 @@ export async function endpointPage({ args: [appId, epId], portal, readOnly }) {
   }
 }
 
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 function healthCard(ep, stats) {
   const a = stats.attempts;
   return h('div', { class: 'card' }, h('h2', {}, 'Health'),
@@ -83,7 +96,7 @@ function healthCard(ep, stats) {
       h('dt', {}, 'Failures in a row'), h('dd', {}, String(ep.health.consecutive_failures)),
       h('dt', {}, 'Failing since'), h('dd', {}, ep.health.failing_since ? ago(ep.health.failing_since) : '—'),
       h('dt', {}, 'Last 24 h'), h('dd', { dataset: { stat: 'endpoint-attempts' } },
-        a.succeeded + a.failed === 0 ? 'no attempts' : `${a.succeeded + a.failed} attempts, ${percent(a.success_rate)} succeeded`),
+        a.succeeded + a.failed === 0 ? 'no attempts' : `${plural(a.succeeded + a.failed, 'attempt')}, ${percent(a.success_rate)} succeeded`),
       h('dt', {}, 'Latency p50 / p95'), h('dd', {}, `${ms(stats.latency_ms.p50)} / ${ms(stats.latency_ms.p95)}`),
       h('dt', {}, 'Queue'), h('dd', {}, `${stats.queue.pending} pending, ${stats.queue.in_flight} in flight`)));
 }

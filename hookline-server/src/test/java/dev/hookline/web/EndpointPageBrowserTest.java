@@ -60,6 +60,7 @@ class EndpointPageBrowserTest {
 
         assertThat(browser.findWithText(".test-result", "HTTP 200").getText()).contains("succeeded");
         browser.findWithText(".log .attempt", "HTTP 200");
+        browser.findWithText("[data-stat=endpoint-attempts]", "1 attempt, 100 % succeeded"); // the health card follows
         assertThat(receiver.count()).isEqualTo(1);
         assertThat(receiver.requests().get(0).bodyText()).contains("\"event\":\"invoice.paid\"");
         browser.screenshot("endpoint-detail");
