@@ -178,6 +178,7 @@ function settingsForm(ep, base, readOnly) {
     h('div', { class: 'grid2' },
       field('URL', text('url', ep.url, { class: 'mono', required: true })),
       field('Name', text('name', ep.name)),
+      field('UID', text('uid', ep.uid), 'your own id for this endpoint, usable in URLs'),
       field('Description', text('description', ep.description)),
       field('Events', list('events', ep.events), 'comma-separated; empty means all'),
       field('Channels', list('channels', ep.channels), 'comma-separated; empty means all'),
@@ -235,6 +236,7 @@ function readSettings(form, ep) {
   const values = {
     url: form.url.value.trim(),
     name: form.name.value.trim() || null,
+    uid: form.uid.value.trim() || null,
     description: form.description.value.trim() || null,
     events: splitList(form.events.value),
     channels: splitList(form.channels.value),
