@@ -41,10 +41,10 @@ class OpenApiExamplesTest {
     private static final List<String> SCENARIO = List.of(
             "health", "healthLive", "healthReady", "metrics", "openApiDocument", "apiReference",
             "createEventType", "listEventTypes", "getEventType", "updateEventType",
-            "createApp", "listApps", "getApp", "updateApp",
+            "createApp", "listApps", "getApp", "updateApp", "createPortalAccess",
             "createApiKey", "listApiKeys",
             "createEndpoint", "listEndpoints", "getEndpoint", "rotateEndpointSecret", "testEndpoint", "recoverEndpoint",
-            "listEndpointAttempts",
+            "listEndpointAttempts", "getStats",
             "createMessage", "listMessages", "getMessage", "listMessageAttempts", "listAppAttempts", "resendMessage",
             "createOperationalEndpoint", "listOperationalEndpoints", "getOperationalEndpoint", "rotateOperationalEndpointSecret",
             "testOperationalEndpoint", "recoverOperationalEndpoint", "listOperationalEndpointAttempts", "updateOperationalEndpoint",
