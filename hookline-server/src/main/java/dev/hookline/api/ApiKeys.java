@@ -23,11 +23,16 @@ import java.util.Optional;
  * lookup by hash means the secret itself is never compared byte by byte in a way that leaks time.
  *
  * <p>The root key is either {@code HOOKLINE_API_KEY} or, when that is unset, one generated on first
- * start, printed once and stored hashed in the {@code meta} table.
+ * start and printed once. The generated one is an ordinary unscoped key in {@code api_keys} (named
+ * {@value #GENERATED_ROOT_NAME}), so it is listed and revoked like any other; {@code meta} keeps its id
+ * as the mark that it was generated, so a revoked one is not made again at the next start.
  */
 final class ApiKeys {
     static final String PREFIX = "hk_";
-    private static final String ROOT_HASH = "root_key_sha256";
+    /** Where versions before the generated key was listed kept its hash; moved into api_keys at start. */
+    private static final String LEGACY_ROOT_HASH = "root_key_sha256";
+    private static final String GENERATED_ROOT_ID = "generated_root_key_id";
+    static final String GENERATED_ROOT_NAME = "root (generated at first start)";
     /** How long a revoked key may still pass on another node (on this one, revoking evicts it at once). */
     private static final Duration CACHE_FOR = Duration.ofSeconds(10);
     /** Live keys cached at most; unknown keys are never cached, so random tokens cannot fill memory. */
@@ -38,7 +43,6 @@ final class ApiKeys {
     private final Database db;
     private final Clock clock;
     private final byte[] configuredRootHash;
-    private volatile byte[] storedRootHash;
     private final Cache<String, Principal> cache;
 
     ApiKeys(Database db, Clock clock, String configuredRootKey) {
@@ -46,8 +50,17 @@ final class ApiKeys {
         this.clock = clock;
         this.cache = Caffeine.newBuilder().maximumSize(CACHE_MAX).expireAfterWrite(CACHE_FOR).ticker(() -> clock.millis() * 1_000_000L).build();
         this.configuredRootHash = configuredRootKey == null ? null : Hashes.sha256(configuredRootKey);
-        this.storedRootHash = db.read(c -> Sql.one(c, "SELECT value FROM meta WHERE name = ?", rs -> rs.getString(1), ROOT_HASH))
-                .map(HexFormat.of()::parseHex).orElse(null);
+    }
+
+    /** Claims the generated-root mark and stores the key under it; false when another node (or an earlier start) has it. */
+    private static boolean insertGenerated(java.sql.Connection c, String hashHex, String prefix, long now) throws SQLException {
+        String id = Ids.next("key");
+        if (Sql.update(c, "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", GENERATED_ROOT_ID, id) == 0) {
+            return false;
+        }
+        Sql.update(c, "INSERT INTO api_keys (id, name, app_id, key_hash, key_prefix, created_at) VALUES (?, ?, NULL, ?, ?, ?)",
+                id, GENERATED_ROOT_NAME, hashHex, prefix, now);
+        return true;
     }
 
     /**
@@ -55,17 +68,21 @@ final class ApiKeys {
      * returns it (for the caller to print once). Otherwise empty.
      */
     Optional<String> generateRootKeyIfNone() {
-        if (configuredRootHash != null || storedRootHash != null) {
+        Optional<String> legacy = db.read(c -> Sql.one(c, "SELECT value FROM meta WHERE name = ?", rs -> rs.getString(1), LEGACY_ROOT_HASH));
+        if (legacy.isPresent()) {
+            db.write(c -> {
+                insertGenerated(c, legacy.get(), PREFIX, clock.millis());
+                return Sql.update(c, "DELETE FROM meta WHERE name = ?", LEGACY_ROOT_HASH);
+            });
+        }
+        if (configuredRootHash != null) {
             return Optional.empty();
         }
         String key = PREFIX + Ids.token(32);
-        byte[] hash = Hashes.sha256(key);
         // Several nodes may start at once on a new database: the first insert wins; the others print nothing.
-        int inserted = db.write(c -> Sql.update(c, "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
-                ROOT_HASH, HexFormat.of().formatHex(hash)));
-        storedRootHash = db.read(c -> Sql.one(c, "SELECT value FROM meta WHERE name = ?", rs -> rs.getString(1), ROOT_HASH))
-                .map(HexFormat.of()::parseHex).orElse(null);
-        return inserted == 1 ? Optional.of(key) : Optional.empty();
+        boolean inserted = db.write(c -> insertGenerated(c, HexFormat.of().formatHex(Hashes.sha256(key)),
+                key.substring(0, PREFIX.length() + 6), clock.millis()));
+        return inserted ? Optional.of(key) : Optional.empty();
     }
 
     /** The caller behind an {@code Authorization: Bearer …} value, or empty when it is not a live key. */
@@ -74,8 +91,7 @@ final class ApiKeys {
             return Optional.empty();
         }
         byte[] hash = Hashes.sha256(bearer);
-        if ((configuredRootHash != null && MessageDigest.isEqual(hash, configuredRootHash))
-                || (storedRootHash != null && MessageDigest.isEqual(hash, storedRootHash))) {
+        if (configuredRootHash != null && MessageDigest.isEqual(hash, configuredRootHash)) {
             return Optional.of(new Principal("root", null));
         }
         String hex = HexFormat.of().formatHex(hash);

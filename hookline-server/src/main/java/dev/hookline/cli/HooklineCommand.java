@@ -79,17 +79,19 @@ public final class HooklineCommand implements Runnable {
                 settings = settings.withAllowPrivateTargets(allowPrivateTargets);
             }
             Hookline hookline = Hookline.start(settings);
-            hookline.generatedRootKey().ifPresent(key -> System.out.printf("""
+            hookline.generatedRootKey().ifPresent(key -> System.out.print(LogSettings.json()
+                    ? dev.hookline.ops.LogEncoder.rootKeyLine(key) : """
 
                     ==================================================================
                      Hookline generated a root API key. It is shown this once only:
 
                        %s
 
-                     Use it as 'Authorization: Bearer <key>'. Only its hash is stored.
+                     Use it as 'Authorization: Bearer <key>'. Only its hash is stored;
+                     it is listed at /v1/api-keys and can be revoked like any key.
                     ==================================================================
 
-                    """, key));
+                    """.formatted(key)));
             System.out.flush();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

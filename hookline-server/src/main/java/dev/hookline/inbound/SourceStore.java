@@ -6,6 +6,7 @@ import dev.hookline.core.Failure;
 import dev.hookline.core.Fields;
 import dev.hookline.core.Hashes;
 import dev.hookline.core.Ids;
+import dev.hookline.core.RetiredSecrets;
 import dev.hookline.core.Page;
 import dev.hookline.core.PageRequest;
 import dev.hookline.core.SecretCipher;
@@ -166,8 +167,10 @@ public final class SourceStore {
         String secret = newSecret == null ? WebhookSecret.generate() : checked("secret", newSecret, current.config());
         db.write(c -> {
             long now = clock.millis();
-            return Sql.update(c, "UPDATE sources SET previous_secret = secret, previous_secret_expires_at = ?, secret = ?,"
-                    + " updated_at = ? WHERE id = ?", now + ROTATION_GRACE.toMillis(), cipher.seal(secret), now, id);
+            Secrets before = secrets(c, id);
+            RetiredSecrets retired = before.current() == null ? before.retired() : before.retired().retire(before.current(), now, ROTATION_GRACE);
+            return Sql.update(c, "UPDATE sources SET previous_secret = ?, previous_secret_expires_at = ?, secret = ?,"
+                    + " updated_at = ? WHERE id = ?", cipher.seal(retired.encode()), retired.lastExpiry(), cipher.seal(secret), now, id);
         });
         return secret;
     }
@@ -200,15 +203,34 @@ public final class SourceStore {
         long now = clock.millis();
         return Sql.one(c, "SELECT secret, previous_secret, previous_secret_expires_at, api_key_hash FROM sources WHERE id = ?", rs -> {
             List<String> secrets = new java.util.ArrayList<>(2);
-            if (rs.getString("secret") != null) {
-                secrets.add(cipher.open(rs.getString("secret")));
+            Secrets stored = secrets(rs);
+            if (stored.current() != null) {
+                secrets.add(stored.current());
             }
-            if (rs.getString("previous_secret") != null && now < rs.getLong("previous_secret_expires_at")) {
-                secrets.add(cipher.open(rs.getString("previous_secret")));
-            }
+            secrets.addAll(stored.retired().live(now));
             String hash = rs.getString("api_key_hash");
             return new Credentials(List.copyOf(secrets), hash == null ? null : HexFormat.of().parseHex(hash));
         }, id).orElseThrow(() -> new Failure.NotFound("source", id));
+    }
+
+    /** A source's secret (null without verification) and those it rotated out. */
+    private record Secrets(String current, RetiredSecrets retired) {
+        @Override
+        public String toString() {
+            return "Secrets[hidden]";
+        }
+    }
+
+    private Secrets secrets(Connection c, String id) throws SQLException {
+        return Sql.one(c, "SELECT secret, previous_secret, previous_secret_expires_at FROM sources WHERE id = ?", this::secrets, id)
+                .orElseThrow(() -> new Failure.NotFound("source", id));
+    }
+
+    private Secrets secrets(ResultSet rs) throws SQLException {
+        String current = rs.getString("secret");
+        String previous = rs.getString("previous_secret");
+        return new Secrets(current == null ? null : cipher.open(current),
+                RetiredSecrets.read(previous == null ? null : cipher.open(previous), rs.getLong("previous_secret_expires_at")));
     }
 
     private static Optional<Source> find(Connection c, String column, String value) throws SQLException {

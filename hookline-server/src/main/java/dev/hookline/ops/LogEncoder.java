@@ -78,6 +78,29 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
         return out.toByteArray();
     }
 
+    /**
+     * The generated root key's announcement in the JSON format: one line in the log's own shape, so a
+     * log shipper parses it like the rest. It is written to the console once, at the first start,
+     * and never through the logger, so no appender or later line repeats the key.
+     */
+    public static String rootKeyLine(String key) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("time", Instant.now().toString());
+            g.writeStringField("level", "WARN");
+            g.writeStringField("logger", "hookline.root_key");
+            g.writeStringField("msg", "Hookline generated a root API key. It is shown this once only; only its hash is stored."
+                    + " Use it as 'Authorization: Bearer <key>'; it is listed at /v1/api-keys and can be revoked like any key.");
+            g.writeStringField("event", "root_key_generated");
+            g.writeStringField("key", key);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8) + CoreConstants.LINE_SEPARATOR;
+    }
+
     private static void writeValue(JsonGenerator g, String key, Object value) throws IOException {
         g.writeFieldName(key);
         switch (value) {

@@ -34,6 +34,11 @@ public final class LogSettings {
         System.setProperty(FORMAT_PROPERTY, format);
     }
 
+    /** Whether lines are JSON ({@code HOOKLINE_LOG_FORMAT=json}), for what is printed outside the logger. */
+    public static boolean json() {
+        return "json".equals(System.getProperty(FORMAT_PROPERTY));
+    }
+
     private static String value(Map<String, String> env, String name, String fallback) {
         String v = env.get(name);
         return v == null || v.isBlank() ? fallback : v.trim();

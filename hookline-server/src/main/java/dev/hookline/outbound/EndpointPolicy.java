@@ -230,6 +230,12 @@ public record EndpointPolicy(
             if (e.getValue().indexOf('\r') >= 0 || e.getValue().indexOf('\n') >= 0) {
                 throw new Failure.Invalid(field, "must not contain line breaks");
             }
+            // HTTP clients write a header value one byte per char and put '?' for what they cannot: a
+            // receiver would get another value than the one configured, so only ASCII is taken.
+            if (!e.getValue().chars().allMatch(c -> c < 0x7F)) {
+                throw new Failure.Invalid(field, "must be ASCII (header values carry no other characters reliably);"
+                        + " percent-encode or base64 anything else");
+            }
         }
         return Map.copyOf(headers);
     }

@@ -7,6 +7,7 @@ import dev.hookline.core.Fields;
 import dev.hookline.core.Ids;
 import dev.hookline.core.Page;
 import dev.hookline.core.PageRequest;
+import dev.hookline.core.RetiredSecrets;
 import dev.hookline.core.SecretCipher;
 import dev.hookline.core.SecretRules;
 import dev.hookline.signature.SignatureScheme;
@@ -185,18 +186,33 @@ public final class EndpointStore {
 
     /**
      * Replaces the secret (with {@code newSecret}, or a generated one) and keeps the old one live
-     * for {@link #ROTATION_GRACE}. Returns the new secret in clear, to be shown once.
+     * for {@link #ROTATION_GRACE}, beside any rotated out earlier that are still live
+     * ({@link RetiredSecrets}). Returns the new secret in clear, to be shown once.
      */
     public String rotateSecret(String appIdOrUid, String endpointId, String newSecret) {
         return db.write(c -> {
             Endpoint ep = require(c, AppStore.require(c, appIdOrUid).id(), endpointId);
             String secret = newSecret("secret", newSecret, ep.policy().signature());
             long now = clock.millis();
-            Sql.update(c, "UPDATE endpoints SET previous_secret = secret, previous_secret_expires_at = ?, secret = ?,"
+            SigningSecrets before = secretsOf(c, ep.id());
+            RetiredSecrets retired = before.retired().retire(before.current(), now, ROTATION_GRACE);
+            Sql.update(c, "UPDATE endpoints SET previous_secret = ?, previous_secret_expires_at = ?, secret = ?,"
                             + " public_key = ?, updated_at = ? WHERE id = ?",
-                    now + ROTATION_GRACE.toMillis(), cipher.seal(secret), publicKeyOf(secret), Math.max(now, ep.updatedAt() + 1), ep.id());
+                    cipher.seal(retired.encode()), retired.lastExpiry(), cipher.seal(secret), publicKeyOf(secret),
+                    Math.max(now, ep.updatedAt() + 1), ep.id());
             return secret;
         });
+    }
+
+    private SigningSecrets secretsOf(Connection c, String id) throws SQLException {
+        return Sql.one(c, "SELECT secret, previous_secret, previous_secret_expires_at FROM endpoints WHERE id = ?", this::secrets, id)
+                .orElseThrow(() -> new Failure.NotFound("endpoint", id));
+    }
+
+    private SigningSecrets secrets(ResultSet rs) throws SQLException {
+        String previous = rs.getString("previous_secret");
+        return new SigningSecrets(cipher.open(rs.getString("secret")),
+                RetiredSecrets.read(previous == null ? null : cipher.open(previous), rs.getLong("previous_secret_expires_at")));
     }
 
     /** The endpoints with these ids, each with its secrets in clear (for signing deliveries). */
@@ -207,10 +223,7 @@ public final class EndpointStore {
         return db.read(c -> {
             Map<String, Signable> out = new java.util.HashMap<>();
             for (Signable s : Sql.list(c, "SELECT " + COLUMNS + ", secret, previous_secret, previous_secret_expires_at"
-                    + " FROM endpoints WHERE id IN (" + Sql.placeholders(ids.size()) + ")", rs -> new Signable(row(rs),
-                    new SigningSecrets(cipher.open(rs.getString("secret")),
-                            rs.getString("previous_secret") == null ? null : cipher.open(rs.getString("previous_secret")),
-                            rs.getLong("previous_secret_expires_at"))), ids.toArray())) {
+                    + " FROM endpoints WHERE id IN (" + Sql.placeholders(ids.size()) + ")", rs -> new Signable(row(rs), secrets(rs)), ids.toArray())) {
                 out.put(s.endpoint().id(), s);
             }
             return out;

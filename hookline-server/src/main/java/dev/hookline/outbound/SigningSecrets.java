@@ -1,12 +1,14 @@
 package dev.hookline.outbound;
 
+import dev.hookline.core.RetiredSecrets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An endpoint's secret and, for 24 hours after a rotation, the one it replaced. While both are
- * live every delivery is signed with both, so receivers can switch at their own pace.
+ * An endpoint's secret and those it rotated out in the last 24 hours. While any of those is live
+ * every delivery is signed with all of them, so receivers can switch at their own pace.
  */
-public record SigningSecrets(String current, String previous, long previousExpiresAt) {
+public record SigningSecrets(String current, RetiredSecrets retired) {
 
     @Override
     public String toString() {
@@ -15,6 +17,13 @@ public record SigningSecrets(String current, String previous, long previousExpir
 
     /** The secrets to sign with at {@code nowMillis}, newest first. */
     public List<String> active(long nowMillis) {
-        return previous != null && nowMillis < previousExpiresAt ? List.of(current, previous) : List.of(current);
+        List<String> live = retired.live(nowMillis);
+        if (live.isEmpty()) {
+            return List.of(current);
+        }
+        List<String> out = new ArrayList<>(live.size() + 1);
+        out.add(current);
+        out.addAll(live);
+        return out;
     }
 }

@@ -127,6 +127,7 @@ class ApiContractTest {
             "/v1/apps/APP/endpoints | {\"url\":\"https://example.com\",\"signature\":{\"scheme\":\"md5\"}} | signature.scheme",
             "/v1/apps/APP/endpoints | {\"url\":\"https://example.com\",\"secret\":\"short\"} | secret",
             "/v1/apps/APP/endpoints | {\"url\":\"https://example.com\",\"headers\":{\"webhook-id\":\"x\"}} | headers.webhook-id",
+            "/v1/apps/APP/endpoints | {\"url\":\"https://example.com\",\"headers\":{\"X-Shop\":\"Zoë's\"}} | headers.X-Shop",
             "/v1/apps/APP/endpoints | {\"url\":\"https://example.com\",\"filter\":{\"data.x\":{\"$bogus\":1}}} | filter.data.x.$bogus",
             "/v1/apps/APP/endpoints | {\"url\":\"https://example.com\",\"envelope\":[\"id\",\"event\"]} | envelope",
             "/v1/apps/APP/endpoints | {\"url\":\"https://example.com\",\"signature\":{\"scheme\":\"hex\",\"algorithm\":\"ed25519\"}} | signature.algorithm",
@@ -160,6 +161,17 @@ class ApiContractTest {
         JsonNode now = server.get("/v1/apps/" + app + "/endpoints/" + ep).body();
         assertThat(now.get("url").asText()).isEqualTo("https://example.com/a");
         assertThat(now.get("events").get(0).asText()).isEqualTo("a.b");
+    }
+
+    @Test
+    void aNonAsciiHeaderValueIsRefusedOnUpdateToo() {
+        String ep = server.createEndpoint(app, "{\"url\":\"https://example.com/a\",\"headers\":{\"X-Shop\":\"acme\"}}").text("/id");
+        for (String value : new String[] {"Zo\u00eb", "\u6771\u4eac", "caf\u00e9 \ud83d\ude00"}) {
+            Response r = server.patch("/v1/apps/" + app + "/endpoints/" + ep, "{\"headers\":{\"X-Shop\":\"" + value + "\"}}");
+            assertError(r, 422, "validation_failed");
+            assertThat(r.text("/error/message")).startsWith("headers.X-Shop:").contains("ASCII");
+        }
+        assertThat(server.get("/v1/apps/" + app + "/endpoints/" + ep).text("/headers/X-Shop")).isEqualTo("acme");
     }
 
     @Test

@@ -158,6 +158,32 @@ class OperatorLogTest {
         }
     }
 
+    @Test
+    void theGeneratedRootKeyIsOneJsonLineShownAtTheFirstStartOnly() throws Exception {
+        Map<String, String> env = Map.of("HOOKLINE_LOG_FORMAT", "json", "HOOKLINE_API_KEY", "");
+        String key;
+        try (ServerProcess server = new ServerProcess(dataDir, env).start()) {
+            Await.until("the root key line", WAIT, () -> server.log().contains("root_key_generated"));
+            List<JsonNode> lines = jsonLines(server.log());
+            assertThat(server.log().lines().filter(l -> !l.isBlank())).allSatisfy(l -> assertThat(l).startsWith("{"));
+            List<JsonNode> announcements = lines.stream().filter(l -> event(l, "root_key_generated")).toList();
+            assertThat(announcements).hasSize(1);
+            JsonNode announced = announcements.get(0);
+            assertThat(announced.path("level").asText()).isEqualTo("WARN");
+            assertThat(announced.path("msg").asText()).contains("shown this once");
+            key = announced.path("key").asText();
+            assertThat(ApiClient.at(server.baseUrl()).call("GET", "/v1/apps", null, key).status()).isEqualTo(200);
+            assertThat(server.terminate()).isEqualTo(0);
+        }
+        try (ServerProcess again = new ServerProcess(dataDir, env).start()) {
+            ApiClient.at(again.baseUrl()).call("GET", "/v1/apps", null, key); // a request logs nothing with the key either
+            assertThat(again.terminate()).isEqualTo(0);
+            String log = again.log(); // both starts: the same file
+            assertThat(log.lines().filter(l -> l.contains(key))).as("the key is in one line of both starts' log").hasSize(1);
+            assertThat(jsonLines(log)).filteredOn(l -> event(l, "root_key_generated")).hasSize(1);
+        }
+    }
+
     /** Holds the SQLite file's write lock from outside while posts queue up: past the queue's capacity they get 503. */
     private void answer503WhileTheDatabaseIsLocked(ApiClient api, String app) throws Exception {
         List<Integer> statuses = new CopyOnWriteArrayList<>();
