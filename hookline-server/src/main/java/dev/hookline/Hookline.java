@@ -99,7 +99,7 @@ public final class Hookline implements AutoCloseable {
             database.onChange(MessageStore.DELIVERIES_CHANNEL, newWork::ring);
             database.onChange(InboundEventStore.CHANNEL, inboundEvents::signal);
             delivery.start();
-            purge = new RetentionJob(database, clock, settings.retention(), metrics).start(Duration.ofMinutes(1));
+            purge = new RetentionJob(database, clock, settings.retention(), settings.recordRetention(), metrics).start(Duration.ofMinutes(1));
         } catch (RuntimeException | IOException e) {
             if (purge != null) {
                 purge.close();

@@ -20,6 +20,7 @@ public record Settings(
         boolean httpsOnly,
         java.time.Duration autoDisableAfter,
         java.time.Duration retention,
+        java.time.Duration recordRetention,
         int writeQueueCapacity,
         int maxInFlight) {
 
@@ -35,6 +36,7 @@ public record Settings(
     public static final int DEFAULT_MAX_IN_FLIGHT = 1_000;
 
     public static Settings fromEnvironment(Map<String, String> env) {
+        java.time.Duration retention = parseDuration("HOOKLINE_RETENTION", env.get("HOOKLINE_RETENTION"), java.time.Duration.ofDays(30));
         return new Settings(
                 env.getOrDefault("HOOKLINE_HOST", "0.0.0.0"),
                 parsePort(env.get("HOOKLINE_PORT")),
@@ -46,7 +48,8 @@ public record Settings(
                 parseBoolean("HOOKLINE_ALLOW_PRIVATE_TARGETS", env.get("HOOKLINE_ALLOW_PRIVATE_TARGETS")),
                 parseBoolean("HOOKLINE_HTTPS_ONLY", env.get("HOOKLINE_HTTPS_ONLY")),
                 parseDuration("HOOKLINE_AUTO_DISABLE_AFTER", env.get("HOOKLINE_AUTO_DISABLE_AFTER"), java.time.Duration.ofDays(5)),
-                parseDuration("HOOKLINE_RETENTION", env.get("HOOKLINE_RETENTION"), java.time.Duration.ofDays(30)),
+                retention,
+                recordRetention(env.get("HOOKLINE_RECORD_RETENTION"), retention),
                 parseInt("HOOKLINE_WRITE_QUEUE_CAPACITY", env.get("HOOKLINE_WRITE_QUEUE_CAPACITY"), 20_000),
                 DEFAULT_MAX_IN_FLIGHT);
     }
@@ -57,51 +60,70 @@ public record Settings(
     }
 
     public Settings withHost(String value) {
-        return new Settings(value, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, writeQueueCapacity, maxInFlight);
+        return new Settings(value, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight);
     }
 
     public Settings withPort(int value) {
-        return new Settings(host, value, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, writeQueueCapacity, maxInFlight);
+        return new Settings(host, value, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight);
     }
 
     public Settings withDataDir(Path value) {
-        return new Settings(host, port, publicUrl, value, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, writeQueueCapacity, maxInFlight);
+        return new Settings(host, port, publicUrl, value, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight);
     }
 
     public Settings withDatabaseUrl(String value) {
-        return new Settings(host, port, publicUrl, dataDir, value, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, writeQueueCapacity, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, value, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight);
     }
 
     public Settings withApiKey(String value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, value, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, writeQueueCapacity, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, value, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight);
     }
 
     public Settings withAllowPrivateTargets(boolean value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, value, httpsOnly, autoDisableAfter, retention, writeQueueCapacity, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, value, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight);
     }
 
     public Settings withAutoDisableAfter(java.time.Duration value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, value, retention, writeQueueCapacity, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, value, retention, recordRetention, writeQueueCapacity, maxInFlight);
     }
 
     /** At most this many requests to endpoints in flight (0 pauses delivery: benchmarks use it to build a backlog). */
     public Settings withMaxInFlight(int value) {
         return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly,
-                autoDisableAfter, retention, writeQueueCapacity, value);
+                autoDisableAfter, retention, recordRetention, writeQueueCapacity, value);
     }
 
     public Settings withMasterKey(String value) {
         return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, value, allowPrivateTargets, httpsOnly,
-                autoDisableAfter, retention, writeQueueCapacity, maxInFlight);
+                autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight);
     }
 
     public Settings withWriteQueueCapacity(int value) {
         return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly,
-                autoDisableAfter, retention, value, maxInFlight);
+                autoDisableAfter, retention, recordRetention, value, maxInFlight);
     }
 
     public Settings withHttpsOnly(boolean value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, value, autoDisableAfter, retention, writeQueueCapacity, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, value, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight);
+    }
+
+    /** {@code never} keeps message records forever; a record may not go before its payload does. */
+    private static java.time.Duration recordRetention(String value, java.time.Duration retention) {
+        if (value != null && value.trim().equalsIgnoreCase("never")) {
+            return null;
+        }
+        java.time.Duration records;
+        try {
+            records = parseDuration("HOOKLINE_RECORD_RETENTION", value, java.time.Duration.ofDays(90));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("HOOKLINE_RECORD_RETENTION must be a duration such as 90d or 400d, or never; got '" + value + "'");
+        }
+        if (records.compareTo(retention) < 0) {
+            throw new IllegalArgumentException("HOOKLINE_RECORD_RETENTION (" + value + ") must be at least HOOKLINE_RETENTION ("
+                    + (retention.toSeconds() % 86_400 == 0 ? retention.toDays() + "d" : retention.toSeconds() + "s")
+                    + "): a message's record outlives its payload");
+        }
+        return records;
     }
 
     private static int parsePort(String value) {

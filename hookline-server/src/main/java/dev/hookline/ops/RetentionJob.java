@@ -1,9 +1,11 @@
 package dev.hookline.ops;
 
+import dev.hookline.core.Ids;
 import dev.hookline.store.Database;
 import dev.hookline.store.Sql;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Purges what is older than the retention window: message payloads (the record stays, the data
- * goes, and only once none of the message's deliveries is pending), attempts, and inbound events.
+ * goes, and only once none of the message's deliveries is pending), attempts, and inbound events;
+ * and, after the longer record retention, whole messages with their deliveries, so no table grows
+ * without bound. A message with a delivery still pending is never removed, however old.
  *
  * <p>Work is done in batches of {@link #BATCH} rows, each its own small transaction, so the single
  * writer never holds one long purge while deliveries wait to record their attempts: a batch is one
@@ -28,17 +32,19 @@ public final class RetentionJob implements AutoCloseable {
     private final Database db;
     private final Clock clock;
     private final Duration retention;
+    private final Duration recordRetention; // null: message records are kept forever
     private volatile boolean closed;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("hookline-retention").daemon(true).factory());
 
     private final Metrics metrics;
 
-    public RetentionJob(Database db, Clock clock, Duration retention, Metrics metrics) {
+    public RetentionJob(Database db, Clock clock, Duration retention, Duration recordRetention, Metrics metrics) {
         this.metrics = metrics;
         this.db = db;
         this.clock = clock;
         this.retention = retention;
+        this.recordRetention = recordRetention;
     }
 
     /** Runs now and then every {@code interval}. */
@@ -50,7 +56,7 @@ public final class RetentionJob implements AutoCloseable {
     private void runSafely() {
         try {
             long[] purged = run();
-            String[] tables = {"message_payloads", "attempts", "inbound_events"};
+            String[] tables = {"message_payloads", "attempts", "inbound_events", "messages"};
             for (int i = 0; i < tables.length; i++) {
                 metrics.count("hookline_retention_purged_rows", "rows purged by retention, by what they held", "table", tables[i], purged[i]);
             }
@@ -58,12 +64,15 @@ public final class RetentionJob implements AutoCloseable {
                 log.info("retention purged {} message payloads, {} attempts and {} inbound events older than {}",
                         purged[0], purged[1], purged[2], retention);
             }
+            if (purged[3] > 0) {
+                log.info("retention removed {} messages older than {} with their deliveries", purged[3], recordRetention);
+            }
         } catch (RuntimeException e) {
             log.warn("retention run failed; it will run again: {}", e.toString());
         }
     }
 
-    /** One pass; returns how many payloads, attempts and inbound events went. */
+    /** One pass; returns how many payloads, attempts, inbound events and whole messages went. */
     long[] run() {
         long before = clock.millis() - retention.toMillis();
         long payloads = purge("UPDATE messages SET payload = NULL WHERE id IN (SELECT m.id FROM messages m"
@@ -72,7 +81,36 @@ public final class RetentionJob implements AutoCloseable {
         long attempts = purge("DELETE FROM attempts WHERE id IN (SELECT id FROM attempts WHERE created_at < ? LIMIT " + BATCH + ")", before);
         long inbound = purge("DELETE FROM inbound_events WHERE id IN (SELECT id FROM inbound_events WHERE received_at < ? LIMIT "
                 + BATCH + ")", before);
-        return new long[] {payloads, attempts, inbound};
+        long records = recordRetention == null ? 0 : purgeRecords(clock.millis() - recordRetention.toMillis());
+        return new long[] {payloads, attempts, inbound, records};
+    }
+
+    /**
+     * Deletes messages created before {@code before} that have no pending delivery; their deliveries and
+     * any attempts left go by the foreign keys' cascade. Walks the primary key (message ids begin with
+     * their creation time) from a cursor, so messages kept because a delivery is still pending are read
+     * once a run, not once a batch.
+     */
+    private long purgeRecords(long before) {
+        String bound = Ids.floor("msg", before + 1);
+        String cursor = "";
+        long total = 0;
+        while (!closed) {
+            String from = cursor;
+            List<String> ids = db.read(c -> Sql.list(c, "SELECT id FROM messages WHERE id > ? AND id < ? ORDER BY id LIMIT " + BATCH,
+                    rs -> rs.getString(1), from, bound));
+            if (ids.isEmpty()) {
+                break;
+            }
+            Object[] params = new Object[ids.size() + 1];
+            ids.toArray(params);
+            params[ids.size()] = before;
+            total += db.write(c -> Sql.update(c, "DELETE FROM messages WHERE id IN (" + "?, ".repeat(ids.size() - 1) + "?)"
+                    + " AND created_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.id AND d.status = 'pending')",
+                    params));
+            cursor = ids.getLast();
+        }
+        return total;
     }
 
     private long purge(String sql, long before) {

@@ -69,6 +69,44 @@ class RetentionTest {
     }
 
     @Test
+    void wholeMessagesOlderThanTheRecordRetentionGoButOnesWithPendingDeliveriesStay() {
+        String app = server.createApp("Acme");
+        server.createEndpoint(app, "{\"url\":\"" + receiver.url() + "\"}");
+        Receiver down = new Receiver().alwaysAnswering(500);
+        try (down) {
+            String app2 = server.createApp("Pending");
+            String ep2 = server.createEndpoint(app2, "{\"url\":\"" + down.url() + "\",\"retry\":{\"schedule\":[86400]}}").text("/id");
+            String old = server.send(app, "order.created", "{\"n\":1}");
+            String stillPending = server.send(app2, "order.created", "{\"n\":2}");
+            Await.until("the delivery", WAIT, () -> "delivered".equals(server.deliveryStatus(app, old)));
+            Await.until("the failed first attempt", WAIT, () -> down.count() == 1);
+            // disabled, its delivery waits (pending) for as long as the endpoint stays off
+            assertThat(server.patch("/v1/apps/" + app2 + "/endpoints/" + ep2, "{\"enabled\":false}").status()).isEqualTo(200);
+
+            clock.advance(Duration.ofDays(89));
+            server.restart();
+            String recent = server.send(app, "order.created", "{\"n\":3}");
+            Await.until("the recent delivery", WAIT, () -> "delivered".equals(server.deliveryStatus(app, recent)));
+            Await.until("the old payload to be purged", WAIT,
+                    () -> server.get("/v1/apps/" + app + "/messages/" + old).json("/data").isNull());
+            assertThat(server.get("/v1/apps/" + app + "/messages/" + old).status()).isEqualTo(200); // 89 days: the record stays
+
+            clock.advance(Duration.ofDays(2)); // 91 days after the first messages
+            server.restart();
+
+            Await.until("the old record to be removed", WAIT,
+                    () -> server.get("/v1/apps/" + app + "/messages/" + old).status() == 404);
+            assertThat(server.get("/v1/apps/" + app + "/messages").body().get("data")).extracting(m -> m.get("id").asText())
+                    .containsExactly(recent);
+            // a delivery still pending keeps its message, record and payload, however old
+            var pending = server.get("/v1/apps/" + app2 + "/messages/" + stillPending);
+            assertThat(pending.status()).isEqualTo(200);
+            assertThat(pending.json("/data/n").asInt()).isEqualTo(2);
+            assertThat(pending.text("/deliveries/0/status")).isEqualTo("pending");
+        }
+    }
+
+    @Test
     void deletingAMessagesContentKeepsTheRecordAndStopsPendingDeliveries() {
         Receiver down = new Receiver().alwaysAnswering(500).holding();
         try (down) {
