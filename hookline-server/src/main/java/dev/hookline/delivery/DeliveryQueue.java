@@ -22,6 +22,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -449,15 +450,36 @@ public final class DeliveryQueue {
     /** An endpoint's deliveries by state: waiting, being sent now (leased), delivered, failed for good. */
     public record Counts(long pending, long sending, long delivered, long failed) {}
 
+    private static final String COUNTS = "SUM(CASE WHEN status = 'pending' AND lease_owner IS NULL THEN 1 ELSE 0 END) AS pending,"
+            + " SUM(CASE WHEN status = 'pending' AND lease_owner IS NOT NULL THEN 1 ELSE 0 END) AS sending,"
+            + " SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END) AS delivered,"
+            + " SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed";
+
+    private static Counts counts(ResultSet rs) throws SQLException {
+        return new Counts(rs.getLong("pending"), rs.getLong("sending"), rs.getLong("delivered"), rs.getLong("failed"));
+    }
+
     public Counts countsOfEndpoint(String appId, String endpointId) {
-        return db.read(c -> Sql.one(c, "SELECT"
-                        + " SUM(CASE WHEN status = 'pending' AND lease_owner IS NULL THEN 1 ELSE 0 END) AS pending,"
-                        + " SUM(CASE WHEN status = 'pending' AND lease_owner IS NOT NULL THEN 1 ELSE 0 END) AS sending,"
-                        + " SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END) AS delivered,"
-                        + " SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed"
-                        + " FROM deliveries WHERE app_id = ? AND endpoint_id = ?",
-                rs -> new Counts(rs.getLong("pending"), rs.getLong("sending"), rs.getLong("delivered"), rs.getLong("failed")),
-                appId, endpointId).orElseThrow());
+        return db.read(c -> Sql.one(c, "SELECT " + COUNTS + " FROM deliveries WHERE app_id = ? AND endpoint_id = ?",
+                DeliveryQueue::counts, appId, endpointId).orElseThrow());
+    }
+
+    /** Each message's deliveries by state (a page of the message list: read by the deliveries' message index). */
+    public Map<String, Counts> countsOfMessages(String appId, Collection<String> messageIds) {
+        if (messageIds.isEmpty()) {
+            return Map.of();
+        }
+        List<Object> params = new ArrayList<>(messageIds);
+        params.add(appId);
+        return db.read(c -> {
+            Map<String, Counts> out = new HashMap<>();
+            for (var row : Sql.list(c, "SELECT message_id, " + COUNTS + " FROM deliveries WHERE message_id IN ("
+                    + Sql.placeholders(messageIds.size()) + ") AND app_id = ? GROUP BY message_id",
+                    rs -> Map.entry(rs.getString("message_id"), counts(rs)), params.toArray())) {
+                out.put(row.getKey(), row.getValue());
+            }
+            return out;
+        });
     }
 
     /** One message's attempts (the Svix API's view): {@link #attempts} with only that filter. */

@@ -1,41 +1,95 @@
 // An app's messages: filter, find one by its id or the producer's, and see every delivery and attempt.
 import { get, post, query, enc } from '../api.js';
-import { h, fill, time, statusBadge, emptyState, pagedList, attemptView, render, field, toast, pretty, copyButton, table, crumbs } from '../ui.js';
+import { h, fill, time, badge, statusBadge, emptyState, pagedList, attemptView, render, field, toast, pretty, copyButton, table, crumbs } from '../ui.js';
+
+/** The list's filters, as the page's URL carries them and the API takes them (times as RFC 3339). */
+const FILTERS = ['event', 'status', 'endpoint', 'channel', 'since', 'until'];
 
 export async function messagesPage({ args: [appId], params, portal }) {
-  const event = params.get('event') || '';
-  const app = await get(`/v1/apps/${enc(appId)}`);
+  const f = Object.fromEntries(FILTERS.map((k) => [k, params.get(k) || '']));
+  const order = params.get('order') === 'oldest' ? 'oldest' : 'newest'; // an operator looks for what just happened
+  const [app, endpoints] = await Promise.all([
+    get(`/v1/apps/${enc(appId)}`),
+    get(`/v1/apps/${enc(appId)}/endpoints?limit=250`),
+  ]);
+  const here = `#/apps/${enc(app.id)}/messages`;
+  const filtered = FILTERS.some((k) => f[k]);
   const rows = (data) => table([
     ['Created', (m) => time(m.created_at)],
     ['Event', (m) => h('code', {}, m.event)],
     ['Message', (m) => h('a', { href: `#/apps/${enc(app.id)}/messages/${enc(m.id)}` }, m.id)],
     ['Producer id', (m) => m.event_id || '—'],
     ['Channels', (m) => (m.channels || []).join(', ') || '—'],
+    ['Deliveries', (m) => deliveryCounts(m.delivery_counts)],
   ], data, { class: 'messages' });
-  const list = await pagedList((after) => get(`/v1/apps/${enc(app.id)}/messages` + query({ event, limit: 50, after })), rows,
-    emptyState(event ? `No messages of event '${event}'.` : 'No messages yet: send one with POST /v1/apps/{app}/messages.'));
+  // The list is drawn on its own, so a filter the API refuses shows its error under a form that can fix it.
+  const list = h('div', { class: 'card', 'aria-label': 'Messages' });
+  render(list, () => pagedList((after) => get(`/v1/apps/${enc(app.id)}/messages` + query({ ...f, order, limit: 50, after })), rows,
+    filtered ? emptyState('No messages match these filters.', h('a', { href: here }, 'Clear the filters'))
+      : emptyState('No messages yet: send one with POST /v1/apps/{app}/messages.')));
 
-  const filters = h('form', { class: 'card filters', 'aria-label': 'Filter messages' },
-    field('Event type', h('input', { name: 'event', value: event, placeholder: 'invoice.paid' })),
-    h('button', { type: 'submit', class: 'secondary' }, 'Filter'),
-    event ? h('a', { href: `#/apps/${enc(app.id)}/messages` }, 'Clear') : null);
+  const epName = (ep) => ep.name ? `${ep.name} (${ep.url})` : ep.url;
+  const select = (name, label, options, value) => field(label, h('select', { name },
+    options.map(([v, text]) => h('option', { value: v, selected: v === value }, text))));
+  const filters = h('form', { class: 'card', 'aria-label': 'Filter messages' }, h('div', { class: 'filter-grid' },
+    field('Event type', h('input', { name: 'event', value: f.event, placeholder: 'invoice.paid or invoice.*' })),
+    select('status', 'Delivery status', [['', 'Any'], ['pending', 'Pending'], ['delivered', 'Delivered'], ['failed', 'Failed']], f.status),
+    select('endpoint', 'Endpoint', [['', 'Any'], ...endpoints.data.map((ep) => [ep.id, epName(ep)]),
+      // an endpoint named by the URL but not among the first 250 (or deleted) stays selectable by its id
+      ...(f.endpoint && !endpoints.data.some((ep) => ep.id === f.endpoint) ? [[f.endpoint, f.endpoint]] : [])], f.endpoint),
+    field('Channel', h('input', { name: 'channel', value: f.channel, placeholder: 'project-42' })),
+    field('From', h('input', { name: 'since', type: 'datetime-local', step: 1, value: localInput(f.since) })),
+    field('To', h('input', { name: 'until', type: 'datetime-local', step: 1, value: localInput(f.until) })),
+    select('order', 'Order', [['newest', 'Newest first'], ['oldest', 'Oldest first']], order)),
+  h('div', { class: 'actions' },
+    h('button', { type: 'submit' }, 'Filter'),
+    h('span', { class: 'hint' }, 'Created in the'),
+    [['1 h', 3600], ['24 h', 86400], ['7 d', 604800]].map(([label, s]) =>
+      h('a', { href: here + query({ ...f, since: new Date(Date.now() - s * 1000).toISOString(), until: '', order: order === 'oldest' ? order : '' }) },
+        `last ${label}`)),
+    filtered ? [h('span', { class: 'spacer' }), h('a', { href: here }, 'Clear the filters')] : null));
   filters.addEventListener('submit', (e) => {
     e.preventDefault();
-    location.hash = `#/apps/${enc(app.id)}/messages` + query({ event: filters.event.value.trim() });
+    const v = (name) => filters.elements[name].value.trim();
+    location.hash = here + query({ event: v('event'), status: v('status'), endpoint: v('endpoint'), channel: v('channel'),
+      since: isoTime(v('since')), until: isoTime(v('until')), order: v('order') === 'oldest' ? 'oldest' : '' });
   });
-  const finder = h('form', { class: 'card filters', 'aria-label': 'Find a message' },
-    field('Find by id', h('input', { name: 'id', required: true, placeholder: 'msg_… or the producer\'s id', class: 'mono' })),
+  const finder = h('form', { class: 'actions finder', 'aria-label': 'Find a message' },
+    h('input', { name: 'id', required: true, placeholder: 'msg_… or the producer\'s id', class: 'mono', 'aria-label': 'Message id' }),
     h('button', { type: 'submit', class: 'secondary' }, 'Open'));
   finder.addEventListener('submit', (e) => {
     e.preventDefault();
-    location.hash = `#/apps/${enc(app.id)}/messages/${enc(finder.id.value.trim())}`;
+    location.hash = `#/apps/${enc(app.id)}/messages/${enc(finder.elements.id.value.trim())}`;
   });
 
   return h('section', { class: 'page' },
     h('header', { class: 'page-head' },
-      h('div', {}, crumbs(portal, app), h('h1', {}, 'Messages'))),
-    h('div', { class: 'split' }, filters, finder),
-    h('div', { class: 'card' }, list));
+      h('div', {}, crumbs(portal, app), h('h1', {}, 'Messages')), finder),
+    filters,
+    list);
+}
+
+/** "2 delivered · 1 failed": where a listed message's deliveries stand. */
+function deliveryCounts(c) {
+  if (!c) return '—';
+  const parts = [['delivered', 'ok'], ['pending', 'warn'], ['failed', 'bad']].filter(([k]) => c[k] > 0)
+    .map(([k, kind]) => badge(`${c[k]} ${k}`, kind));
+  return parts.length ? h('span', { class: 'actions' }, parts) : h('span', { class: 'hint' }, 'no endpoint');
+}
+
+/** A datetime-local field's value (the browser's local time) as RFC 3339 UTC; '' stays ''. */
+function isoTime(local) {
+  if (!local) return '';
+  const d = new Date(local);
+  return isNaN(d) ? local : d.toISOString(); // left as typed, the API names what is wrong with it
+}
+
+/** RFC 3339 as a datetime-local field's value, in the browser's local time. */
+function localInput(iso) {
+  const d = iso ? new Date(iso) : null;
+  if (!d || isNaN(d)) return '';
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 export async function messagePage({ args: [appId, msgId], portal, readOnly }) {
