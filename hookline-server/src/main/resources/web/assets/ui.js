@@ -160,15 +160,25 @@ export function pager(next, more) {
   return b;
 }
 
-/** A cursor-paginated list: the first page drawn by rows(), then "Load more" for each next one; `empty` when there is none. */
+/**
+ * A cursor-paginated list: the first page drawn by rows(), then "Load more" for each next one; `empty`
+ * when there is none. A table grows by its rows, so its pages read as one list under one header.
+ */
 export async function pagedList(load, rows, empty) {
   const first = await load(null);
   if (first.data.length === 0) return empty;
+  const list = rows(first.data);
   const more = async (after) => {
     const next = await load(after);
-    return h('div', {}, rows(next.data), pager(next.next, more));
+    const drawn = rows(next.data);
+    const button = pager(next.next, more);
+    if (list instanceof HTMLTableElement && drawn instanceof HTMLTableElement) {
+      list.tBodies[0].append(...[...drawn.tBodies[0].rows]);
+      return button || document.createTextNode('');
+    }
+    return h('div', {}, drawn, button);
   };
-  return h('div', {}, rows(first.data), pager(first.next, more));
+  return h('div', {}, list, pager(first.next, more));
 }
 
 /** One delivery attempt: outcome, HTTP status, duration, when; `label` and `details` added by the page. */

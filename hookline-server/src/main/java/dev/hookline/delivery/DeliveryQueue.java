@@ -504,7 +504,11 @@ public final class DeliveryQueue {
         if (filter.onMessageContent()) {
             sql.append(" JOIN messages m ON m.id = a.message_id");
         }
-        sql.append(" WHERE a.app_id = ? AND ").append(page.cursorSql("a.id"));
+        // With a message or an endpoint named, its own index is the narrow one; compared bare, app_id
+        // would let SQLite (which keeps no statistics here) take the app's index and walk every
+        // attempt of the app: 151 ms instead of 2 for one message of a 210,000-attempt app.
+        boolean narrower = filter.messageId() != null || filter.endpointId() != null;
+        sql.append(narrower ? " WHERE a.app_id || '' = ? AND " : " WHERE a.app_id = ? AND ").append(page.cursorSql("a.id"));
         List<Object> params = new ArrayList<>(List.of(appId, page.afterOrStart()));
         if (filter.messageId() != null) {
             sql.append(" AND a.message_id = ?");

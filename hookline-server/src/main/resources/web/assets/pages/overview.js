@@ -24,7 +24,7 @@ export async function overviewPage({ params }) {
       h('div', { class: 'tabs', role: 'tablist' }, PERIODS.map(([p, label]) =>
         h('a', { href: '#/?period=' + p, role: 'tab', class: p === period ? 'active' : null, 'aria-selected': String(p === period) }, label)))),
     h('div', { class: 'cards' },
-      card('Deliveries', (a.succeeded + a.failed).toLocaleString(), `${a.failed.toLocaleString()} failed attempts`, 'attempts'),
+      card('Attempts', (a.succeeded + a.failed).toLocaleString(), `${a.failed.toLocaleString()} failed · ${a.succeeded.toLocaleString()} succeeded`, 'attempts'),
       card('Success rate', percent(a.success_rate), 'of attempts in the period', 'success-rate', a.success_rate !== null && a.success_rate < 0.95 ? 'bad' : null),
       card('Latency (median)', ms(stats.latency_ms.p50), `p95 ${ms(stats.latency_ms.p95)} · p99 ${ms(stats.latency_ms.p99)}`, 'latency'),
       card('Queue', `${q.due.toLocaleString()} due`, `${q.pending.toLocaleString()} pending · ${q.in_flight.toLocaleString()} in flight · oldest due ${q.oldest_due_at ? ago(q.oldest_due_at) : '—'}`, 'queue', q.due > 1000 ? 'warn' : null),
@@ -61,10 +61,16 @@ function s(tag, attrs, ...children) {
   return el;
 }
 
+/** The axis's top: the next 1, 2 or 5 × a power of ten, so its labels are round numbers. */
+function roundUp(n) {
+  const p = 10 ** Math.floor(Math.log10(n));
+  return [1, 2, 5, 10].map((m) => m * p).find((v) => v >= n);
+}
+
 /** Stacked bars (succeeded below, failed above), one per bucket, drawn as plain SVG. */
 function chart(series, bucketSeconds) {
   const width = 900, height = 220, left = 44, bottom = 24, top = 8;
-  const max = Math.max(1, ...series.map((b) => b.succeeded + b.failed));
+  const max = roundUp(Math.max(1, ...series.map((b) => b.succeeded + b.failed)));
   const scale = (height - bottom - top) / max;
   const slot = (width - left) / series.length;
   const bar = Math.max(1, slot * 0.8);
@@ -73,7 +79,7 @@ function chart(series, bucketSeconds) {
   for (const frac of [0, 0.5, 1]) {
     const y = height - bottom - frac * max * scale;
     svg.append(s('line', { x1: left, x2: width, y1: y, y2: y, class: 'grid' }),
-      s('text', { x: left - 6, y: y + 4, 'text-anchor': 'end', class: 'axis' }, String(Math.round(frac * max))));
+      s('text', { x: left - 6, y: y + 4, 'text-anchor': 'end', class: 'axis' }, (frac * max).toLocaleString()));
   }
   series.forEach((b, i) => {
     const x = left + i * slot + (slot - bar) / 2;
