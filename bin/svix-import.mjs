@@ -86,6 +86,7 @@ for await (const app of all((o) => source.application.list(o))) {
         channels: ep.channels,
         disabled: ep.disabled,
         throttleRate: ep.throttleRate,
+        metadata: ep.metadata,
         secret, // the same secret: receivers keep verifying without a change
         // sensitive headers come back masked: copying the mask would send a wrong value
         headers: Object.fromEntries(Object.entries(headers.headers ?? {})

@@ -59,7 +59,10 @@ const app = await svix.application.getOrCreate({ name: "Node shop", uid: "node-s
 const again = await svix.application.getOrCreate({ name: "Node shop", uid: "node-shop" });
 check(app.id === again.id, "getOrCreate returned another app");
 
-const ep = await svix.endpoint.create("node-shop", { url, eventTypes: ["user.created"], description: "users" });
+const ep = await svix.endpoint.create("node-shop", {
+  url, eventTypes: ["user.created"], description: "users", metadata: { team: "growth" },
+});
+const portal = await svix.authentication.appPortalAccess("node-shop", { expiry: 3600 });
 secret = (await svix.endpoint.getSecret("node-shop", ep.id)).key;
 
 const msg = await svix.message.create("node-shop", {
@@ -110,7 +113,8 @@ const recovered = await verifiedDelivery(failing.id, 2);
 receiver.close();
 console.log(JSON.stringify({
   app: { id: app.id, uid: app.uid },
-  endpoint: { id: ep.id, eventTypes: ep.eventTypes },
+  endpoint: { id: ep.id, eventTypes: ep.eventTypes, metadata: (await svix.endpoint.get("node-shop", ep.id)).metadata },
+  portal: { url: portal.url, token: portal.token },
   secretPrefix: secret.slice(0, 6),
   secretRotated: oldSecret !== secret,
   message: { id: msg.id, eventId: msg.eventId, eventType: msg.eventType },

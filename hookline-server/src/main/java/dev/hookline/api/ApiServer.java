@@ -85,13 +85,14 @@ public final class ApiServer implements AutoCloseable {
         new SourceRoutes(services.sources(), services.inboundEvents(), services.receiver(), publicUrl).register(router);
         new ReceiveRoutes(services.receiver(), metrics).register(router);
         new StatsRoutes(new DeliveryStats(db), apps, endpoints, clock).register(router);
-        new PortalRoutes(portal, access, publicUrl, clock).register(router);
+        PortalLinks portalLinks = new PortalLinks(portal, publicUrl, clock);
+        new PortalRoutes(portalLinks, access).register(router);
         new WebAssets().register(routing);
         this.routes = router.table();
         // Svix's API follows Svix's own OpenAPI document, not Hookline's: bound after the table that
         // /openapi.json is checked against, so it stays out of it (docs/svix-migration.md documents it).
         new SvixApi(db, apps, endpoints, messages, services.queue(), services.eventTypes(), access,
-                EndpointRoutes.onUpdate(services.operational()), services.operational()::wake, clock).register(router);
+                EndpointRoutes.onUpdate(services.operational()), services.operational()::wake, portalLinks, clock).register(router);
         routing.any("/api/v1/*", (req, res) -> Router.respond(res, SvixApi.unrouted(req.prologue().method().text(), req.path().path())));
         routing.any((req, res) -> Router.respond(res, router.unrouted(req)));
 

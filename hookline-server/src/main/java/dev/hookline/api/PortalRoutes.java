@@ -5,7 +5,6 @@ import dev.hookline.core.Failure;
 import dev.hookline.core.Fields;
 import dev.hookline.outbound.App;
 import io.helidon.http.Method;
-import java.time.Clock;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -17,16 +16,12 @@ import java.util.regex.Pattern;
 final class PortalRoutes {
     private static final Pattern COLOUR = Pattern.compile("#[0-9a-fA-F]{6}");
 
-    private final PortalTokens tokens;
+    private final PortalLinks links;
     private final AppAccess access;
-    private final String publicUrl;
-    private final Clock clock;
 
-    PortalRoutes(PortalTokens tokens, AppAccess access, String publicUrl, Clock clock) {
-        this.tokens = tokens;
+    PortalRoutes(PortalLinks links, AppAccess access) {
+        this.links = links;
         this.access = access;
-        this.publicUrl = publicUrl;
-        this.clock = clock;
     }
 
     void register(Router r) {
@@ -37,18 +32,15 @@ final class PortalRoutes {
         call.requireRoot();
         App app = access.app(call);
         Fields f = call.fields().allowOnly(Set.of("expires_in", "read_only", "branding"));
-        Long seconds = f.integer("expires_in", 60, PortalTokens.MAX_LIFETIME.toSeconds());
-        long lifetime = seconds == null ? PortalTokens.DEFAULT_LIFETIME.toMillis() : seconds * 1000;
+        Long seconds = f.integer("expires_in", PortalLinks.MIN_LIFETIME_SECONDS, PortalLinks.MAX_LIFETIME_SECONDS);
         boolean readOnly = Boolean.TRUE.equals(f.bool("read_only"));
         ObjectNode branding = branding(f.object("branding"));
-        long expiresAt = clock.millis() + lifetime;
-        String token = tokens.issue(new PortalTokens.Grant(app.id(), expiresAt, readOnly, branding));
+        PortalLinks.Link link = links.issue(call, app.id(), seconds, readOnly, branding);
 
         ObjectNode out = Json.object();
-        // The token rides in the fragment: browsers never send a fragment to a server, so it stays out of access logs.
-        out.put("url", SourceRoutes.baseUrl(call, publicUrl) + "/portal#token=" + token);
-        out.put("token", token);
-        Json.putTime(out, "expires_at", expiresAt);
+        out.put("url", link.url());
+        out.put("token", link.token());
+        Json.putTime(out, "expires_at", link.expiresAtMillis());
         out.put("app_id", app.id());
         out.put("read_only", readOnly);
         out.set("branding", branding);

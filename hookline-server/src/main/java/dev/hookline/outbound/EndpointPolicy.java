@@ -35,7 +35,8 @@ public record EndpointPolicy(
         Integer maxConcurrency,
         Integer rateLimit,
         boolean fifo,
-        TrustedCa tlsCa) {
+        TrustedCa tlsCa,
+        Map<String, String> metadata) {
 
     /**
      * Optional headers carrying the event name, the delivery time (unix seconds), the attempt
@@ -52,7 +53,7 @@ public record EndpointPolicy(
 
     static final Set<String> FIELDS = Set.of("name", "description", "events", "channels", "filter", "signature",
             "header_prefix", "event_header", "timestamp_header", "attempt_header", "id_header", "headers",
-            "timeout_ms", "retry", "payload_format", "envelope", "max_concurrency", "rate_limit", "fifo", "tls_ca");
+            "timeout_ms", "retry", "payload_format", "envelope", "max_concurrency", "rate_limit", "fifo", "tls_ca", "metadata");
 
     private static final Set<String> RESERVED_HEADERS = Set.of("content-type", "content-length", "host",
             "transfer-encoding", "connection", "webhook-id", "webhook-timestamp", "webhook-signature");
@@ -86,7 +87,8 @@ public record EndpointPolicy(
                 intOrNull(f.integer("max_concurrency", 1, 1_000)),
                 intOrNull(f.integer("rate_limit", 1, 10_000)),
                 Boolean.TRUE.equals(f.bool("fifo")),
-                trustedCa(f));
+                trustedCa(f),
+                metadata(f));
     }
 
     /** The header the signature goes in: as configured, else {@code <prefix>Signature}, else the scheme's default. */
@@ -155,6 +157,8 @@ public record EndpointPolicy(
         out.put("rate_limit", rateLimit);
         out.put("fifo", fifo);
         out.put("tls_ca", tlsCa == null ? null : tlsCa.pem());
+        ObjectNode m = out.putObject("metadata");
+        metadata.forEach(m::put);
         return out;
     }
 
@@ -238,6 +242,26 @@ public record EndpointPolicy(
             }
         }
         return Map.copyOf(headers);
+    }
+
+    /**
+     * The producer's own key–value notes on the endpoint (Svix's {@code metadata}): stored and returned,
+     * never sent and never interpreted. Bounded like anything a page displays.
+     */
+    private static Map<String, String> metadata(Fields f) {
+        Map<String, String> metadata = f.stringMap("metadata", 50);
+        if (metadata == null) {
+            return Map.of();
+        }
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+            if (e.getKey().isEmpty() || e.getKey().length() > 100) {
+                throw new Failure.Invalid(f.name("metadata"), "keys must be 1 to 100 characters");
+            }
+            if (e.getValue().length() > 1000) {
+                throw new Failure.Invalid(f.name("metadata") + "." + e.getKey(), "must be at most 1000 characters");
+            }
+        }
+        return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
     }
 
     private static RetryPolicy retry(Fields f) {

@@ -58,6 +58,23 @@ final class Applications {
         return apps.create(in.name(), in.uid(), AppSettings.DEFAULT);
     }
 
+    /**
+     * The path's app; with an inline {@code application} (Svix's {@code MessageIn} and
+     * {@code AppPortalAccessIn} carry one), created under the path's uid when it does not exist yet.
+     */
+    App ofPath(Call call, Fields inline) {
+        try {
+            return access.app(call);
+        } catch (Failure.NotFound absent) {
+            if (inline == null) {
+                throw absent;
+            }
+            call.requireRoot();
+            In in = In.read(inline, true);
+            return create(new In(in.name(), in.uid() == null ? call.param("app") : in.uid()));
+        }
+    }
+
     private Reply update(Call call) {
         App app = access.app(call);
         In in = In.read(Wire.body(call), false);

@@ -76,7 +76,6 @@ final class Endpoints {
     private Reply create(Call call) {
         String app = access.app(call).id();
         Fields f = Wire.body(call).allowOnly(FIELDS);
-        refuseUnsupported(f);
         ObjectNode body = translate(f, true);
         body.put("secret", f.string("secret"));
         // Svix's delivery: the payload as sent, Standard Webhooks signing under svix-* names.
@@ -91,7 +90,6 @@ final class Endpoints {
     private Reply update(Call call, boolean replace) {
         String app = access.app(call).id();
         Fields f = Wire.body(call).allowOnly(FIELDS);
-        refuseUnsupported(f);
         Wire.refuse(f, "secret", "use POST …/secret/rotate to change the secret");
         ObjectNode patch = translate(f, replace);
         if (!replace) {
@@ -119,6 +117,7 @@ final class Endpoints {
         copy(f, out, all, either(f, "filterTypes", "eventTypes"), "events");
         copy(f, out, all, "channels", "channels");
         copy(f, out, all, either(f, "rateLimit", "throttleRate"), "rate_limit");
+        copy(f, out, all, "metadata", "metadata");
         copy(f, out, false, "headers", "headers"); // EndpointUpdate has no headers: a PUT keeps them
         if (out.has("description") && out.get("description").isTextual() && out.get("description").asText().isEmpty()) {
             out.putNull("description"); // Svix's default description is "", Hookline's is none
@@ -152,10 +151,6 @@ final class Endpoints {
             }
         });
         return out;
-    }
-
-    private static void refuseUnsupported(Fields f) {
-        Wire.refuse(f, "metadata", "endpoint metadata is not stored by Hookline; use description or your own database");
     }
 
     /** {@code {headers, sensitive}}: the custom headers every delivery carries; Hookline marks none sensitive. */
@@ -261,7 +256,8 @@ final class Endpoints {
         out.put("rateLimit", ep.policy().rateLimit());
         out.put("throttleRate", ep.policy().rateLimit());
         out.put("uid", ep.uid());
-        out.putObject("metadata");
+        ObjectNode metadata = out.putObject("metadata");
+        ep.policy().metadata().forEach(metadata::put);
         Wire.putTime(out, "createdAt", ep.createdAt());
         Wire.putTime(out, "updatedAt", ep.updatedAt());
         return out;

@@ -81,7 +81,7 @@ final class Messages {
 
     private Reply create(Call call) {
         Fields f = Wire.body(call).allowOnly(FIELDS);
-        App app = appOf(call, f.object("application"));
+        App app = applications.ofPath(call, f.object("application"));
         Wire.refuse(f, "deliverAt", "scheduled delivery is not offered; send the message when it is due");
         // tags and payload retention are accepted and not kept: Hookline's retention is set server-wide.
         String eventType = f.requiredString("eventType");
@@ -132,20 +132,6 @@ final class Messages {
             return Json.MAPPER.writeValueAsBytes(payload);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** The path's app; with an inline {@code application}, created (under the path's uid) when it does not exist yet. */
-    private App appOf(Call call, Fields inline) {
-        try {
-            return access.app(call);
-        } catch (Failure.NotFound absent) {
-            if (inline == null) {
-                throw absent;
-            }
-            call.requireRoot();
-            Applications.In in = Applications.In.read(inline, true);
-            return applications.create(new Applications.In(in.name(), in.uid() == null ? call.param("app") : in.uid()));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.hookline.svix;
 
 import dev.hookline.api.AppAccess;
+import dev.hookline.api.PortalLinks;
 import dev.hookline.api.Reply;
 import dev.hookline.api.Router;
 import dev.hookline.delivery.DeliveryQueue;
@@ -15,7 +16,7 @@ import java.time.Clock;
 /**
  * Svix's API at {@code /api/v1}, so that code written against Svix's SDKs runs against Hookline by
  * changing the server URL. Each resource has its file, as in Svix's own server ({@link Applications},
- * {@link Endpoints}, {@link Messages}, {@link Attempts}, {@link EventTypes}); each only translates between Svix's JSON
+ * {@link Endpoints}, {@link Messages}, {@link Attempts}, {@link EventTypes}, {@link Authentication}); each only translates between Svix's JSON
  * and Hookline's stores: there is one domain underneath, and what the {@code /v1} API creates the
  * Svix API sees, and the other way round.
  *
@@ -28,6 +29,7 @@ public final class SvixApi {
     private final Messages messages;
     private final Attempts attempts;
     private final EventTypes eventTypes;
+    private final Authentication authentication;
     private final IdempotencyKeys idempotency;
 
     /**
@@ -36,13 +38,14 @@ public final class SvixApi {
      */
     public SvixApi(Database db, AppStore apps, EndpointStore endpointStore, MessageStore messageStore, DeliveryQueue queue,
                    EventTypeStore eventTypeStore, AppAccess access, EndpointStore.Updated onUpdate, Runnable afterUpdate,
-                   Clock clock) {
+                   PortalLinks portalLinks, Clock clock) {
         this.idempotency = new IdempotencyKeys(db, clock);
         this.applications = new Applications(apps, access);
         this.endpoints = new Endpoints(endpointStore, messageStore, queue, access, onUpdate, afterUpdate, clock);
         this.messages = new Messages(messageStore, applications, access);
         this.attempts = new Attempts(endpointStore, messageStore, queue, access, clock);
         this.eventTypes = new EventTypes(eventTypeStore);
+        this.authentication = new Authentication(portalLinks, applications);
     }
 
     public void register(Router router) {
@@ -53,6 +56,7 @@ public final class SvixApi {
         messages.register(r);
         attempts.register(r);
         eventTypes.register(r);
+        authentication.register(r);
     }
 
     /** What a request to {@code /api/v1} that no route took gets: a Svix-shaped 404 naming what is not offered. */

@@ -47,7 +47,7 @@ class SvixImportTest {
         ok(svixStandIn.post("/api/v1/app", "{\"name\":\"Globex\",\"uid\":\"globex\"}"));
         String withUid = ok(svixStandIn.post("/api/v1/app/acme/endpoint", "{\"url\":\"https://acme.example/hooks\",\"uid\":\"acme-main\","
                 + "\"eventTypes\":[\"invoice.paid\"],\"channels\":[\"eu\"],\"description\":\"main\",\"throttleRate\":5,"
-                + "\"headers\":{\"X-Team\":\"billing\"},\"secret\":\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"}")).text("/id");
+                + "\"headers\":{\"X-Team\":\"billing\"},\"metadata\":{\"owner\":\"ada\"},\"secret\":\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"}")).text("/id");
         String withoutUid = ok(svixStandIn.post("/api/v1/app/globex/endpoint",
                 "{\"url\":\"https://other.example/in\",\"disabled\":true}")).text("/id");
         String secretWithout = svixStandIn.get("/api/v1/app/globex/endpoint/" + withoutUid + "/secret").text("/key");
@@ -68,6 +68,7 @@ class SvixImportTest {
         assertThat(main.text("/eventTypes/0")).isEqualTo("invoice.paid");
         assertThat(main.text("/channels/0")).isEqualTo("eu");
         assertThat(main.json("/throttleRate").asInt()).isEqualTo(5);
+        assertThat(main.text("/metadata/owner")).isEqualTo("ada");
         assertThat(hookline.get("/api/v1/app/acme/endpoint/acme-main/secret").text("/key"))
                 .as("the same secret, so receivers keep verifying").isEqualTo("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
         assertThat(hookline.get("/api/v1/app/acme/endpoint/acme-main/headers").text("/headers/X-Team")).isEqualTo("billing");

@@ -34,6 +34,11 @@ class SvixNodeSdkTest {
             assertThat(out.at("/app/uid").asText()).isEqualTo("node-shop");
             assertThat(out.at("/app/id").asText()).startsWith("app_");
             assertThat(out.at("/endpoint/eventTypes/0").asText()).isEqualTo("user.created");
+            assertThat(out.at("/endpoint/metadata/team").asText()).isEqualTo("growth");
+            assertThat(out.at("/portal/token").asText()).startsWith("hkp_");
+            assertThat(out.at("/portal/url").asText()).isEqualTo(server.baseUrl() + "/portal#token=" + out.at("/portal/token").asText());
+            assertThat(server.call("GET", "/v1/apps/node-shop/endpoints", null, out.at("/portal/token").asText()).status())
+                    .as("the portal token opens the app").isEqualTo(200);
             assertThat(out.at("/secretPrefix").asText()).isEqualTo("whsec_");
             assertThat(out.at("/secretRotated").asBoolean()).isTrue();
             assertThat(out.at("/message/eventId").asText()).isEqualTo("user-1");

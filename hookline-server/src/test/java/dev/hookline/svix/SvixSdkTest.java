@@ -9,10 +9,14 @@ import com.svix.Webhook;
 import com.svix.api.ApplicationListOptions;
 import com.svix.api.MessageCreateOptions;
 import com.svix.exceptions.ApiException;
+import com.svix.models.AppPortalAccessIn;
+import com.svix.models.AppPortalAccessOut;
+import com.svix.models.AppPortalCapability;
 import com.svix.models.ApplicationIn;
 import com.svix.models.ApplicationOut;
 import com.svix.models.EndpointIn;
 import com.svix.models.EndpointOut;
+import com.svix.models.EndpointPatch;
 import com.svix.models.EndpointSecretRotateIn;
 import com.svix.models.EndpointUpdate;
 import com.svix.models.ListResponseApplicationOut;
@@ -153,6 +157,62 @@ class SvixSdkTest {
         Receiver.Request recovered = Await.value("the recovered delivery", WAIT, receiver::requests,
                 r -> r.size() > before && r.get(r.size() - 1).header("svix-id").equals(failing.getId())).get(receiver.count() - 1);
         new Webhook(rotated).verify(recovered.bodyText(), svixHeaders(recovered));
+    }
+
+    @Test
+    void appPortalAccessAnswersWithALinkToHooklinesPortalForThatAppAlone() throws Exception {
+        svix.getApplication().create(new ApplicationIn().name("Other").uid("other"));
+        // the inline application is created, as Svix does, when the path's app does not exist yet
+        AppPortalAccessOut access = svix.getAuthentication().appPortalAccess("acme",
+                new AppPortalAccessIn().application(new ApplicationIn().name("Acme")).expiry(3600L));
+        assertThat(access.getToken()).startsWith("hkp_");
+        assertThat(access.getUrl().toString()).isEqualTo(server.baseUrl() + "/portal#token=" + access.getToken());
+        assertThat(svix.getApplication().get("acme").getName()).isEqualTo("Acme");
+
+        // the token is the customer's credential for acme alone, through either API
+        assertThat(server.call("POST", "/api/v1/app/acme/endpoint", "{\"url\":\"" + receiver.url() + "\"}", access.getToken()).status())
+                .isEqualTo(201);
+        assertThat(server.call("GET", "/v1/apps/acme/endpoints", null, access.getToken()).json("/data")).hasSize(1);
+        assertThat(server.call("GET", "/api/v1/app/other/endpoint", null, access.getToken()).status()).isEqualTo(404);
+        assertThat(server.call("GET", "/v1/api-keys", null, access.getToken()).status()).isEqualTo(403);
+
+        // ViewBase alone is a read-only link: it reads, and the API refuses every change
+        String viewer = svix.getAuthentication().appPortalAccess("acme",
+                new AppPortalAccessIn().capabilities(Set.of(AppPortalCapability.VIEW_BASE))).getToken();
+        assertThat(server.call("GET", "/api/v1/app/acme/endpoint", null, viewer).status()).isEqualTo(200);
+        assertThat(server.call("POST", "/api/v1/app/acme/endpoint", "{\"url\":\"" + receiver.url() + "\"}", viewer).status())
+                .isEqualTo(403);
+
+        // a set of capabilities Hookline cannot grant exactly is refused, not widened
+        assertThatThrownBy(() -> svix.getAuthentication().appPortalAccess("acme",
+                new AppPortalAccessIn().capabilities(Set.of(AppPortalCapability.CREATE_ATTEMPTS))))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getResponseBody()).contains("\"loc\":[\"body\",\"capabilities\"]");
+                });
+        // a portal link is made with a root key only: a portal token cannot make itself a longer one
+        assertThatThrownBy(() -> new Svix(access.getToken(), options()).getAuthentication()
+                .appPortalAccess("acme", new AppPortalAccessIn().expiry(604800L)))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+    }
+
+    @Test
+    void endpointMetadataIsStoredReturnedAndReplaced() throws Exception {
+        svix.getApplication().create(new ApplicationIn().name("Acme").uid("acme"));
+        EndpointOut ep = svix.getEndpoint().create("acme", new EndpointIn().url(URI.create(receiver.url()))
+                .metadata(Map.of("team", "billing", "ticket", "OPS-12")));
+        assertThat(ep.getMetadata()).containsExactlyInAnyOrderEntriesOf(Map.of("team", "billing", "ticket", "OPS-12"));
+        assertThat(svix.getEndpoint().get("acme", ep.getId()).getMetadata()).containsEntry("team", "billing");
+        // one domain underneath: Hookline's own API shows the same metadata
+        assertThat(server.get("/v1/apps/acme/endpoints/" + ep.getId()).json("/metadata/ticket").asText()).isEqualTo("OPS-12");
+
+        EndpointOut patched = svix.getEndpoint().patch("acme", ep.getId(), new EndpointPatch().metadata(Map.of("team", "payments")));
+        assertThat(patched.getMetadata()).isEqualTo(Map.of("team", "payments")); // the map is replaced as a whole, as in Svix
+        EndpointOut described = svix.getEndpoint().patch("acme", ep.getId(), new EndpointPatch().description("kept"));
+        assertThat(described.getMetadata()).isEqualTo(Map.of("team", "payments")); // a patch without metadata keeps it
+
+        assertThatThrownBy(() -> svix.getEndpoint().patch("acme", ep.getId(), new EndpointPatch().metadata(Map.of("", "x"))))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(422));
     }
 
     @Test

@@ -117,7 +117,9 @@ class EndpointPageBrowserTest {
     void recoversFailedDeliveries() {
         receiver.answering(500);
         server.send(app, "invoice.paid", "{}");
-        Await.until("the failure", Duration.ofSeconds(10), () -> receiver.count() == 1);
+        // recorded, not only received: a page drawn between the two shows the attempt in flight and no log line
+        Await.until("the failure recorded", Duration.ofSeconds(10),
+                () -> server.get("/v1/apps/" + app + "/endpoints/" + endpoint + "/attempts").json("/data").size() == 1);
         browser.driver().navigate().refresh();
         browser.findWithText(".log .attempt", "HTTP 500");
 
