@@ -193,7 +193,8 @@ function settingsForm(ep, base, readOnly) {
       field('Envelope keys', list('envelope', ep.envelope), 'e.g. id, event, created_at, data'),
       field('Retry (JSON)', json('retry', ep.retry), '{"schedule": [60, 300]} or {"exponential": {…}}'),
       field('Static headers (JSON)', json('headers', ep.headers)),
-      field('Filter (JSON)', json('filter', ep.filter), 'e.g. {"data.amount": {"$gte": 100}}')),
+      field('Filter (JSON)', json('filter', ep.filter), 'e.g. {"data.amount": {"$gte": 100}}'),
+      field('Metadata (JSON)', json('metadata', ep.metadata), 'your own notes, e.g. {"team": "billing"}; never sent')),
     h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'fifo', checked: ep.fifo }), ' FIFO (deliver in order)'),
     readOnly ? null : h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save changes')));
   if (readOnly) form.querySelectorAll('input, select, textarea').forEach((el) => (el.disabled = true));
@@ -249,6 +250,7 @@ function readSettings(form, ep) {
     retry: parse('retry'),
     headers: parse('headers') || {},
     filter: parse('filter'),
+    metadata: parse('metadata') || {},
     fifo: form.fifo.checked,
   };
   for (const [k, v] of Object.entries(values)) {

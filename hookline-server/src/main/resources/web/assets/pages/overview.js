@@ -15,6 +15,9 @@ export async function overviewPage({ params }) {
     // still on this page, in a visible tab: draw it again; otherwise this timer simply ends
     if (location.hash === shownAt && document.visibilityState === 'visible') window.dispatchEvent(new HashChangeEvent('hashchange'));
   }, REFRESH_MS);
+  // the troubled endpoints' apps by name (at most 20 endpoints are listed, so a handful of reads)
+  const appNames = new Map(await Promise.all([...new Set(stats.endpoints.troubled.map((t) => t.app_id))].map(async (id) =>
+    [id, await get(`/v1/apps/${enc(id)}`).then((app) => app.name, () => id)])));
   const a = stats.attempts;
   const q = stats.queue;
   const e = stats.endpoints;
@@ -39,7 +42,7 @@ export async function overviewPage({ params }) {
         ? emptyState('No endpoint is disabled, failing or has its circuit open.')
         : table([
           ['Endpoint', (t) => h('a', { href: `#/apps/${enc(t.app_id)}/endpoints/${enc(t.id)}` }, t.url)],
-          ['App', (t) => h('a', { href: `#/apps/${enc(t.app_id)}` }, t.app_id)],
+          ['App', (t) => h('a', { href: `#/apps/${enc(t.app_id)}` }, appNames.get(t.app_id))],
           ['State', (t) => t.enabled ? statusBadge(t.circuit_open_until ? 'open' : 'failing') : statusBadge('disabled')],
           ['Failures in a row', (t) => String(t.consecutive_failures)],
           ['Failing since', (t) => ago(t.failing_since)],

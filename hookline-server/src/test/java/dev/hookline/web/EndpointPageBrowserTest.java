@@ -77,12 +77,14 @@ class EndpointPageBrowserTest {
         browser.type("form.settings input[name=timeout_ms]", "5000");
         browser.type("form.settings input[name=events]", "invoice.paid");
         browser.type("form.settings textarea[name=headers]", "{\"X-Team\": \"billing\"}");
+        browser.type("form.settings textarea[name=metadata]", "{\"owner\": \"ada\"}");
         browser.click("form.settings button[type=submit]");
         Await.until("the settings saved", Duration.ofSeconds(10), () -> endpointNow().path("timeout_ms").asInt() == 5000);
         var saved = endpointNow();
         assertThat(saved.path("events").toString()).isEqualTo("[\"invoice.paid\"]");
         assertThat(saved.path("name").asText()).isEqualTo("Orders"); // untouched fields are not sent
         assertThat(saved.path("headers").path("X-Team").asText()).isNotEmpty();
+        assertThat(saved.path("metadata").toString()).isEqualTo("{\"owner\":\"ada\"}");
 
         browser.type("form.settings textarea[name=retry]", "{\"schedule\": [");
         browser.click("form.settings button[type=submit]");
