@@ -95,6 +95,7 @@ class LargeHistoryBrowserTest {
         assertThat(twoPages.get(50)).isLessThan(twoPages.get(49)); // older, and none repeated
         assertThat(twoPages).doesNotHaveDuplicates();
         assertThat(browser.all("table.messages")).hasSize(1); // one list under one header
+        browser.script("window.scrollTo(0, 0)");
         browser.screenshot("messages-large");
 
         new org.openqa.selenium.support.ui.Select(browser.find("select[name=status]")).selectByValue("failed");
