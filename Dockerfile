@@ -7,7 +7,8 @@ WORKDIR /src
 COPY pom.xml ./
 COPY hookline-signature hookline-signature
 COPY hookline-server hookline-server
-RUN mvn -B -q -Dmaven.test.skip=true package
+# The release tarball (also made by package) needs files this stage does not copy: skip it, the jar is all we need.
+RUN mvn -B -q -Dmaven.test.skip=true -Dassembly.skipAssembly=true package
 
 FROM eclipse-temurin:21-jre
 RUN apt-get update \
