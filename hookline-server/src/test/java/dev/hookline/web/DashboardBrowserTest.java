@@ -122,6 +122,33 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void declaresEditsAndDeletesAnEventType() {
+        open("#/event-types");
+        String form = "form[aria-label='Declare an event type']";
+        browser.type(form + " input[name=name]", "order.shipped");
+        browser.type(form + " input[name=description]", "An order left the warehouse");
+        browser.type(form + " textarea[name=schema]", "{\"type\": \"object\", \"required\": [\"tracking\"]}");
+        browser.click(form + " button[type=submit]");
+        browser.findWithText("table.event-types", "An order left the warehouse");
+        assertThat(server.get("/v1/event-types/order.shipped").json("/schema/required/0").asText()).isEqualTo("tracking");
+
+        browser.type(form + " input[name=name]", "not a name!");
+        browser.click(form + " button[type=submit]");
+        assertThat(browser.findWithText(form + " .form-error", "name").getText()).startsWith("name:");
+        browser.screenshot("event-types");
+
+        browser.findWithText("table.event-types tbody tr", "order.shipped").findElement(By.xpath(".//button[text()='Edit']")).click();
+        browser.type("form[aria-label='Edit order.shipped'] input[name=description]", "Shipped");
+        browser.click("form[aria-label='Edit order.shipped'] button[type=submit]");
+        browser.await("the new description", d -> server.get("/v1/event-types/order.shipped").text("/description").equals("Shipped"));
+        browser.findWithText("table.event-types", "Shipped");
+
+        browser.findWithText("table.event-types tbody tr", "order.shipped").findElement(By.xpath(".//button[text()='Delete']")).click();
+        browser.acceptDialog();
+        browser.await("the type gone", d -> server.get("/v1/event-types/order.shipped").status() == 404);
+    }
+
+    @Test
     void showsTheApisValidationErrorOnTheField() {
         String app = server.createApp("Invalid");
         open("#/apps/" + app);
