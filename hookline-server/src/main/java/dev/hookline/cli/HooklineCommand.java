@@ -37,7 +37,11 @@ public final class HooklineCommand implements Runnable {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new HooklineCommand());
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            line.getErr().println("hookline: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            line.getErr().println("hookline: " + switch (e) {
+                case java.nio.file.NoSuchFileException missing -> "no such file: " + missing.getFile();
+                case java.nio.file.AccessDeniedException denied -> "permission denied: " + denied.getFile();
+                default -> e.getMessage() == null ? e.toString() : e.getMessage();
+            });
             return e instanceof CliFailure failure ? failure.exitCode() : 1;
         });
         return cli;
@@ -54,6 +58,9 @@ public final class HooklineCommand implements Runnable {
         @Option(names = "--port", description = "HTTP port (HOOKLINE_PORT, default 8080)")
         Integer port;
 
+        @Option(names = "--host", description = "address to listen on (HOOKLINE_HOST, default 0.0.0.0; 127.0.0.1 for this machine only)")
+        String host;
+
         @Option(names = "--data-dir", description = "data folder (HOOKLINE_DATA_DIR, default ./data)")
         Path dataDir;
 
@@ -68,6 +75,9 @@ public final class HooklineCommand implements Runnable {
             Settings settings = Settings.fromEnvironment(System.getenv());
             if (port != null) {
                 settings = settings.withPort(port);
+            }
+            if (host != null) {
+                settings = settings.withHost(host);
             }
             if (dataDir != null) {
                 settings = settings.withDataDir(dataDir);

@@ -34,7 +34,7 @@ final class ListenCommand implements Callable<Integer> {
     @Option(names = "--events", split = ",", paramLabel = "NAME", description = "only these events (wildcards: invoice.*); others are skipped")
     List<String> events = new ArrayList<>();
 
-    @Option(names = "--from-start", description = "with no saved cursor, begin at the oldest event the source still keeps (default: events from now on)")
+    @Option(names = "--from-start", description = "begin at the oldest event the source still keeps, even after a saved cursor (default: where the last run stopped, or events from now on)")
     boolean fromStart;
 
     @Option(names = "--cursor-file", paramLabel = "FILE", description = "where the position is kept (default ~/.hookline/cursors/<source>-<hash>)")

@@ -63,7 +63,8 @@ final class Relay {
     int run() throws InterruptedException {
         HooklineApi.Answer first = api.call("GET", "/v1/sources/" + HooklineApi.segment(options.sourceId()), Duration.ofSeconds(30));
         JsonNode source = first.body();
-        String cursor = options.cursor().read().orElseGet(() -> options.fromStart() ? null : startingNow(first.date()));
+        // --from-start is asked for explicitly, so it wins over a cursor saved by an earlier run.
+        String cursor = options.fromStart() ? null : options.cursor().read().orElseGet(() -> startingNow(first.date()));
         if (!options.printJson()) {
             terminal.out.println("Ready: " + (options.forwardTo() == null ? "showing" : "forwarding") + " events of "
                     + source.path("name").asText() + " (" + options.sourceId() + ")"
@@ -138,7 +139,7 @@ final class Relay {
         byte[] body = body(event);
         Map<String, String> headers = headers(event);
         String name = eventName(source, headers, body);
-        if (!options.events().isEmpty() && options.events().stream().noneMatch(pattern -> matches(pattern, name))) {
+        if (!options.events().isEmpty() && (name == null || options.events().stream().noneMatch(pattern -> matches(pattern, name)))) {
             return;
         }
         Forwarded result = options.forwardTo() == null ? null : forward(local, options.forwardTo(), headers, body);
@@ -159,7 +160,7 @@ final class Relay {
             terminal.out.println(line);
         } else {
             String when = TIME.format(Instant.parse(event.path("received_at").asText()).atZone(ZoneId.systemDefault()));
-            StringBuilder line = new StringBuilder(when).append("  ").append(event.path("id").asText()).append("  ").append(name);
+            StringBuilder line = new StringBuilder(when).append("  ").append(event.path("id").asText()).append("  ").append(name == null ? "-" : name);
             if (result != null) {
                 line.append("  → ").append(terminal.status(result.status())).append("  ").append(result.millis()).append(" ms");
                 if (result.error() != null) {
@@ -219,7 +220,7 @@ final class Relay {
         }
         return headers.entrySet().stream().filter(h -> h.getKey().toLowerCase(Locale.ROOT).endsWith("-event"))
                 .map(Map.Entry::getValue).findFirst()
-                .orElse(rule.path("name").asText("-"));
+                .orElse(rule.path("name").isTextual() ? rule.get("name").asText() : null);
     }
 
     private static JsonNode parse(byte[] body) {

@@ -119,6 +119,10 @@ class CliCommandsTest {
         CliProcess.Result down = inProcess("apps", "list", "--server", "http://127.0.0.1:" + freePort(), "--api-key", "k");
         assertThat(down.exitCode()).isEqualTo(1);
         assertThat(down.output()).contains("cannot connect");
+        CliProcess.Result noFile = inProcess("verify", "--secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "--headers",
+                work.resolve("no-such-headers.txt").toString(), "--body", work.resolve("no-such-body").toString());
+        assertThat(noFile.exitCode()).isEqualTo(1);
+        assertThat(noFile.output()).contains("hookline: no such file: " + work.resolve("no-such-headers.txt"));
     }
 
     @Test

@@ -150,6 +150,25 @@ class ListenForwardTest {
         }
     }
 
+    @Test
+    void fromStartWinsOverASavedCursorAndAnUnnamedEventPrintsANullEvent() throws Exception {
+        String source = createSource("{\"name\":\"plain\"}");
+        String url = api.get("/v1/sources/" + source).text("/url");
+        post(url, "application/json", "{\"n\":1}".getBytes(StandardCharsets.UTF_8));
+        post(url, "application/json", "{\"type\":\"order.created\"}".getBytes(StandardCharsets.UTF_8));
+        Path cursor = work.resolve("saved-cursor");
+        // as an earlier run would have left it: past both events
+        Files.writeString(cursor, api.get("/v1/sources/" + source + "/events").body().get("data").get(1).get("id").asText());
+        Path output = work.resolve("from-start.jsonl");
+        try (CliProcess cli = CliProcess.start(output, Map.of("HOOKLINE_API_KEY", TestServer.ROOT_KEY), "listen", "--server",
+                server.baseUrl(), "--source", source, "--print-json", "--from-start", "--cursor-file", cursor.toString())) {
+            Await.until("both events printed", WAIT, () -> cli.output().lines().filter(l -> l.startsWith("{")).count() == 2);
+        }
+        List<JsonNode> lines = Files.readAllLines(output).stream().filter(l -> l.startsWith("{")).map(ListenForwardTest::parse).toList();
+        assertThat(lines.get(0).get("event").isNull()).as(lines.get(0).toString()).isTrue();
+        assertThat(lines.get(1).get("event").asText()).isEqualTo("order.created");
+    }
+
     private static String readCursor(Path cursor) {
         try {
             return Files.readString(cursor).strip();
