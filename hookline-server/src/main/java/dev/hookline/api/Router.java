@@ -144,7 +144,8 @@ public final class Router {
      * itself, which for the receive routes holds a source's secret token.
      */
     static String route(ServerRequest req) {
-        return req.matchingPattern().orElseGet(() -> {
+        // A request no route took has an empty pattern, not none: its own path is what to name.
+        return req.matchingPattern().filter(pattern -> !pattern.isEmpty()).orElseGet(() -> {
             String path = req.path().path();
             int at = path.indexOf("/webhooks/");
             return at < 0 ? path : path.substring(0, at) + "/webhooks/{token}";

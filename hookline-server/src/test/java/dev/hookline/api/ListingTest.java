@@ -95,9 +95,13 @@ class ListingTest {
             assertThat(r.status()).isEqualTo(405);
             assertThat(r.text("/error/code")).isEqualTo("method_not_allowed");
             assertThat(r.raw().headers().firstValue("Allow")).contains("GET, POST");
+            // the error names the path asked for
+            assertThat(r.text("/error/message")).isEqualTo("/v1/apps/" + app + "/messages takes GET, POST, not DELETE");
             assertThat(server.call("PUT", "/v1/apps/" + app, "{}", TestServer.ROOT_KEY).raw().headers().firstValue("Allow"))
                     .contains("DELETE, GET, PATCH");
-            assertThat(server.get("/v1/nothing-here").status()).isEqualTo(404);
+            Response nothing = server.get("/v1/nothing-here");
+            assertThat(nothing.status()).isEqualTo(404);
+            assertThat(nothing.text("/error/message")).isEqualTo("no route for GET /v1/nothing-here");
         }
     }
 
