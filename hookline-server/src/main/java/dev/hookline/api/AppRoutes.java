@@ -50,7 +50,13 @@ final class AppRoutes {
         if (name != null && name.isBlank()) {
             throw new dev.hookline.core.Failure.Invalid("name", "must not be blank");
         }
-        return Reply.ok(view(apps.update(app.id(), name, uid(f), f)));
+        String uid = uid(f);
+        // uids are unique across apps, so a scoped key that could change its own would learn, from the
+        // conflict, which uids other apps have: the product (a root key) sets them.
+        if (uid != null && !uid.equals(app.uid()) && !call.principal().isRoot()) {
+            throw new dev.hookline.core.Failure.Forbidden("an app's uid is set with a root API key");
+        }
+        return Reply.ok(view(apps.update(app.id(), name, uid, f)));
     }
 
     private static String uid(Fields f) {

@@ -1,36 +1,35 @@
 package dev.hookline.api;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.core.JsonLimits;
 import dev.hookline.core.Times;
 
 /** The one ObjectMapper, and the 400 for bodies that are not JSON. */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** Reads request bodies within {@link JsonLimits}; writes replies of any depth the store holds. */
+    public static final ObjectMapper MAPPER = JsonLimits.input();
 
     /** For reading values one by one out of a larger document (where the rest is not "trailing"). */
-    static final ObjectMapper STREAMING = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    static final ObjectMapper STREAMING = JsonLimits.input().disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** For documents already stored, which were accepted under whatever limits held then. */
+    private static final ObjectMapper STORED = JsonLimits.stored();
 
     private Json() {}
 
     public static JsonNode parse(byte[] body) {
+        requireUtf8(body);
         try {
             JsonNode node = MAPPER.readTree(body);
             if (node == null || node.isMissingNode()) {
                 throw new BadRequest("invalid_json", "the request body is empty; send a JSON object");
             }
             return node;
-        } catch (JsonProcessingException e) {
-            throw new BadRequest("invalid_json", "the request body is not valid JSON: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
-            throw new BadRequest("invalid_json", "the request body could not be read");
+            throw invalid(e);
         }
     }
 
@@ -52,9 +51,21 @@ public final class Json {
             return null;
         }
         try {
-            return MAPPER.readTree(json);
+            return STORED.readTree(json);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("stored JSON is unreadable", e);
+        }
+    }
+
+    /** The 400 for a body that is not JSON, or not JSON within the limits. */
+    static BadRequest invalid(java.io.IOException e) {
+        return new BadRequest("invalid_json", "the request body is not valid JSON: " + JsonLimits.describe(e));
+    }
+
+    /** Refuses a body that is not plain UTF-8 (Jackson would read UTF-16 and UTF-32 too). */
+    static void requireUtf8(byte[] body) {
+        if (!JsonLimits.isPlainUtf8(body)) {
+            throw new BadRequest("invalid_encoding", "send JSON as UTF-8, without a byte order mark or NUL bytes");
         }
     }
 

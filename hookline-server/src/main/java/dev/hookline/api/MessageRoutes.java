@@ -139,6 +139,7 @@ final class MessageRoutes {
      * exact bytes the producer sent (so {@code payload_format: raw} can forward them unchanged).
      */
     static NewMessage parse(byte[] body) {
+        Json.requireUtf8(body); // the byte offsets below are UTF-8 offsets
         ObjectNode others = Json.object();
         byte[] data = null;
         try (JsonParser p = Json.STREAMING.createParser(body)) {
@@ -162,8 +163,7 @@ final class MessageRoutes {
                 throw new Json.BadRequest("invalid_json", "the request body must be a single JSON object");
             }
         } catch (IOException e) {
-            throw new Json.BadRequest("invalid_json", "the request body is not valid JSON: "
-                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+            throw Json.invalid(e);
         }
         Fields f = Fields.of(others).allowOnly(FIELDS);
         String event = f.requiredString("event");

@@ -155,8 +155,11 @@ public final class Fields {
         List<String> out = new ArrayList<>(v.size());
         for (int i = 0; i < v.size(); i++) {
             JsonNode item = v.get(i);
-            if (!item.isTextual() || item.textValue().isBlank() || item.textValue().indexOf('\u0000') >= 0) {
+            if (!item.isTextual() || item.textValue().isBlank()) {
                 throw new Failure.Invalid(name(field) + "[" + i + "]", "must be a non-empty string");
+            }
+            if (item.textValue().chars().anyMatch(Character::isISOControl)) { // names and tags: none may break a header or a log line
+                throw new Failure.Invalid(name(field) + "[" + i + "]", "must not contain line breaks or other control characters");
             }
             out.add(item.textValue());
         }

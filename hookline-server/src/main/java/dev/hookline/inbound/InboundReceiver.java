@@ -1,13 +1,11 @@
 package dev.hookline.inbound;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hookline.core.Failure;
 import dev.hookline.core.Hashes;
 import dev.hookline.core.Ids;
+import dev.hookline.core.JsonLimits;
 import dev.hookline.core.JsonPaths;
 import dev.hookline.core.SlidingWindowLimiter;
 import dev.hookline.outbound.AppStore;
@@ -44,9 +42,9 @@ public final class InboundReceiver {
     /** Headers whose values are secrets: kept out of the stored log entirely. */
     private static final Set<String> SECRET_HEADERS = Set.of("authorization", "proxy-authorization", "cookie", "x-api-key");
     private static final String MASK = "[redacted]";
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = JsonLimits.input();
+    /** Stored bodies were accepted under whatever limits held then. */
+    private static final ObjectMapper STORED = JsonLimits.stored();
 
     /** What became of a post. */
     public sealed interface Outcome {
@@ -110,7 +108,7 @@ public final class InboundReceiver {
                 }
             } catch (java.io.IOException e) {
                 return new Outcome.Rejected(Reason.MALFORMED_BODY, "the body is not the JSON its Content-Type says: "
-                        + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), 0);
+                        + JsonLimits.describe(e), 0);
             }
         }
         EventName name = config.forward() == null ? null : eventName(config.forward(), headers, json);
@@ -145,7 +143,7 @@ public final class InboundReceiver {
         JsonNode json = null;
         if (JsonPaths.isJsonMediaType(stored.contentType())) {
             try {
-                json = JSON.readTree(stored.body());
+                json = STORED.readTree(stored.body());
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("a stored JSON body is unreadable", e);
             }
@@ -168,7 +166,9 @@ public final class InboundReceiver {
         if (!AppStore.exists(c, forward.appId())) {
             return event; // the app was deleted after the source was set up: keep the event, held for pulling
         }
-        byte[] data = json != null && json.isObject() ? event.body() : wrap(event);
+        byte[] data = json == null || !json.isObject() ? wrap(event)
+                : JsonLimits.isPlainUtf8(event.body()) ? event.body()
+                : reencoded(json); // UTF-16 or UTF-32 (or a BOM): re-encoded, so every delivery is UTF-8
         // The first forward uses the event id as the idempotency key; a replay is deliberately a new message.
         var ingested = messages.ingestIn(c, forward.appId(), new NewMessage(name.name(), data, replay ? null : event.id(), null));
         events.linkMessage(c, event.id(), ingested.message().id(), name.note());
@@ -209,6 +209,14 @@ public final class InboundReceiver {
             }
         }
         return new EventName(forward.eventName(), problem + (forward.rejectUnnamed() ? "" : "; forwarded as " + forward.eventName()));
+    }
+
+    private static byte[] reencoded(JsonNode json) {
+        try {
+            return JSON.writeValueAsBytes(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a parsed body could not be written back", e);
+        }
     }
 
     /** A body that is not a JSON object travels as {@code {"content_type", "body"}}, the body as text. */

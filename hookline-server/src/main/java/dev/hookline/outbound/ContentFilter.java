@@ -161,6 +161,9 @@ public sealed interface ContentFilter {
         private boolean ordered(JsonNode value) {
             int cmp;
             if (value.isNumber() && operand.isNumber()) {
+                if (!isFinite(value) || !isFinite(operand)) {
+                    return false;
+                }
                 cmp = value.decimalValue().compareTo(operand.decimalValue());
             } else if (value.isTextual() && operand.isTextual()) {
                 cmp = value.textValue().compareTo(operand.textValue());
@@ -175,6 +178,11 @@ public sealed interface ContentFilter {
             };
         }
 
+        /** Jackson reads {@code 1e400} as an infinite double, which has no decimal value to compare. */
+        private static boolean isFinite(JsonNode number) {
+            return !(number.isDouble() || number.isFloat()) || Double.isFinite(number.doubleValue());
+        }
+
         private static boolean contains(JsonNode array, JsonNode value) {
             for (JsonNode candidate : array) {
                 if (same(candidate, value)) {
@@ -184,10 +192,10 @@ public sealed interface ContentFilter {
             return false;
         }
 
-        /** JSON equality where 1 and 1.0 are the same number. */
+        /** JSON equality where 1 and 1.0 are the same number, and a number too large for a double ({@code 1e400}) equals nothing. */
         private static boolean same(JsonNode a, JsonNode b) {
             if (a.isNumber() && b.isNumber()) {
-                return a.decimalValue().compareTo(b.decimalValue()) == 0;
+                return isFinite(a) && isFinite(b) && a.decimalValue().compareTo(b.decimalValue()) == 0;
             }
             return a.equals(b);
         }

@@ -55,8 +55,17 @@ public record EndpointPolicy(
             "header_prefix", "event_header", "timestamp_header", "attempt_header", "id_header", "headers",
             "timeout_ms", "retry", "payload_format", "envelope", "max_concurrency", "rate_limit", "fifo", "tls_ca", "metadata");
 
-    private static final Set<String> RESERVED_HEADERS = Set.of("content-type", "content-length", "host",
-            "transfer-encoding", "connection", "webhook-id", "webhook-timestamp", "webhook-signature");
+    /**
+     * Header names no endpoint setting may name, whichever setting it is: framing and hop-by-hop
+     * headers (a second {@code Transfer-Encoding} or {@code Content-Length} desynchronises the
+     * receiver's parser), {@code Host} (it would reach another virtual host on an allowed address),
+     * and the body's own {@code Content-Type} and {@code Content-Encoding}.
+     */
+    static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding", "connection",
+            "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "trailers",
+            "upgrade", "expect", "content-type", "content-encoding");
+    /** The Standard Webhooks headers every delivery carries: only the signature setting may name its own. */
+    private static final Set<String> STANDARD_HEADERS = Set.of("webhook-id", "webhook-timestamp", "webhook-signature");
 
     /** Reads and validates a policy from its JSON form; absent fields take their defaults. */
     public static EndpointPolicy fromJson(Fields f) {
@@ -68,6 +77,11 @@ public record EndpointPolicy(
         }
         JsonNode filterJson = f.raw("filter");
         String prefix = f.headerName("header_prefix");
+        if (prefix != null) {
+            for (String suffix : List.of("Event", "Delivery", "Attempt", "Signature")) {
+                requireUnreserved(f.name("header_prefix"), prefix + suffix, STANDARD_HEADERS);
+            }
+        }
         return new EndpointPolicy(
                 f.string("name", 200),
                 f.string("description", 2000),
@@ -77,8 +91,8 @@ public record EndpointPolicy(
                 filterJson == null ? null : ContentFilter.compile(f.name("filter"), filterJson),
                 signature(f.object("signature")),
                 prefix,
-                new MetadataHeaders(f.headerName("event_header"), f.headerName("timestamp_header"),
-                        f.headerName("attempt_header"), f.headerName("id_header")),
+                new MetadataHeaders(outgoingHeader(f, "event_header"), outgoingHeader(f, "timestamp_header"),
+                        outgoingHeader(f, "attempt_header"), outgoingHeader(f, "id_header")),
                 headers(f),
                 Math.toIntExact(orDefault(f.integer("timeout_ms", 100, MAX_TIMEOUT_MS), (long) DEFAULT_TIMEOUT_MS)),
                 retry(f.object("retry")),
@@ -186,6 +200,9 @@ public record EndpointPolicy(
             }
         }
         String header = f.headerName("header");
+        if (header != null) {
+            requireUnreserved(f.name("header"), header, Set.of());
+        }
         String algorithm = f.string("algorithm");
         boolean ed25519 = "ed25519".equals(algorithm);
         if (algorithm != null && !ed25519 && !"hmac-sha256".equals(algorithm)) {
@@ -228,11 +245,9 @@ public record EndpointPolicy(
             if (!Fields.isHeaderName(e.getKey())) {
                 throw new Failure.Invalid(field, "is not a valid HTTP header name");
             }
-            if (RESERVED_HEADERS.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
-                throw new Failure.Invalid(field, "is set by Hookline and cannot be overridden");
-            }
-            if (e.getValue().indexOf('\r') >= 0 || e.getValue().indexOf('\n') >= 0) {
-                throw new Failure.Invalid(field, "must not contain line breaks");
+            requireUnreserved(field, e.getKey(), STANDARD_HEADERS);
+            if (!isHeaderValue(e.getValue())) {
+                throw new Failure.Invalid(field, "must be printable text: no line breaks, NUL or other control characters");
             }
             // HTTP clients write a header value one byte per char and put '?' for what they cannot: a
             // receiver would get another value than the one configured, so only ASCII is taken.
@@ -262,6 +277,33 @@ public record EndpointPolicy(
             }
         }
         return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
+    }
+
+    /** A metadata header's name: a valid header name that none of the reserved lists holds. */
+    private static String outgoingHeader(Fields f, String field) {
+        String name = f.headerName(field);
+        if (name != null) {
+            requireUnreserved(f.name(field), name, STANDARD_HEADERS);
+        }
+        return name;
+    }
+
+    private static void requireUnreserved(String field, String name, Set<String> alsoReserved) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        if (RESERVED_HEADERS.contains(lower) || alsoReserved.contains(lower)) {
+            throw new Failure.Invalid(field, "'" + name + "' is a header Hookline sets itself (or HTTP reserves) and cannot be configured");
+        }
+    }
+
+    /** RFC 9110 field-value characters: visible ASCII, space, tab and obs-text; nothing that can end a line. */
+    static boolean isHeaderValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7F || c > 0xFF) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static RetryPolicy retry(Fields f) {
