@@ -2,6 +2,7 @@ package dev.hookline;
 
 import dev.hookline.api.ApiServer;
 import dev.hookline.core.Ids;
+import dev.hookline.core.OwnerOnly;
 import dev.hookline.core.SecretCipher;
 import dev.hookline.core.WakeUp;
 import dev.hookline.delivery.DeliveryQueue;
@@ -25,7 +26,6 @@ import dev.hookline.store.Database;
 import dev.hookline.store.Dialect;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -47,7 +47,7 @@ public final class Hookline implements AutoCloseable {
     private final Optional<String> generatedRootKey;
 
     private Hookline(Settings settings, Clock clock, SsrfGuard.HostResolver resolver) throws IOException {
-        Files.createDirectories(settings.dataDir());
+        OwnerOnly.directory(settings.dataDir()); // 0700: the database and the key file inside are no one else's
         dataDirLock = DataDirLock.acquire(settings.dataDir());
         Database database = null;
         Dispatcher delivery = null;

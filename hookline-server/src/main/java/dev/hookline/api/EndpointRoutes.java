@@ -123,7 +123,7 @@ final class EndpointRoutes {
             data.put("webhook_id", ep.uid() == null ? ep.id() : ep.uid());
             data.put("timestamp", clock.millis() / 1000);
         }
-        var ingested = messages.sendTo(app, ep.id(),
+        var ingested = messages.sendTo(app, ep,
                 new NewMessage(event, data.toString().getBytes(StandardCharsets.UTF_8), null, null));
         return Reply.accepted(MessageRoutes.view(ingested.message(), false));
     }
@@ -156,6 +156,8 @@ final class EndpointRoutes {
         }
     }
 
+    static final String MASKED = "[redacted]";
+
     ObjectNode view(Endpoint ep) {
         long now = clock.millis();
         ObjectNode out = Json.object();
@@ -165,6 +167,9 @@ final class EndpointRoutes {
         out.put("url", ep.url());
         out.put("enabled", ep.enabled());
         out.setAll(ep.policy().toJson());
+        // Custom header values are receivers' credentials: sealed at rest, shown to no one (names only).
+        ObjectNode headers = (ObjectNode) out.get("headers");
+        ep.policy().headers().keySet().forEach(name -> headers.put(name, MASKED));
         if (ep.publicKey() != null) {
             ((ObjectNode) out.get("signature")).put("public_key", ep.publicKey());
         }

@@ -57,16 +57,24 @@ public final class SsrfGuard {
             throw new Failure.Invalid(field, "'" + host + "' is a numeric address in an unusual spelling; write it as a"
                     + " dotted quad (a.b.c.d) or use a host name");
         }
+        boolean literal = host.startsWith("[");
+        if (literal && host.indexOf('%') >= 0) {
+            throw new Failure.Invalid(field, "'" + host + "' carries an IPv6 zone id, which names a local interface; use a public address");
+        }
         InetAddress[] addresses;
         try {
             addresses = resolver.resolve(host);
         } catch (UnknownHostException e) {
-            return; // not resolvable yet; the connect-time check still applies
+            if (literal) {
+                throw new Failure.Invalid(field, "'" + host + "' is not an IPv6 address");
+            }
+            return; // a name not resolvable yet; the connect-time check still applies
         }
         for (InetAddress address : addresses) {
             if (isForbidden(address)) {
-                throw new Failure.Invalid(field, "'" + url.getHost() + "' resolves to a private or reserved address ("
-                        + address.getHostAddress() + "); set HOOKLINE_ALLOW_PRIVATE_TARGETS=true to allow it");
+                // The address itself is not named: the error would tell an app key what a private name resolves to.
+                throw new Failure.Invalid(field, "'" + host + "' resolves to a private or reserved address;"
+                        + " set HOOKLINE_ALLOW_PRIVATE_TARGETS=true to allow it");
             }
         }
     }
@@ -82,7 +90,8 @@ public final class SsrfGuard {
         }
         for (InetAddress address : addresses) {
             if (isForbidden(address)) {
-                throw new UnknownHostException(host + " resolves to a forbidden address " + address.getHostAddress());
+                // Ends up in the attempt's error, which app keys read: the address stays unnamed.
+                throw new UnknownHostException(host + " resolves to a private or reserved address");
             }
         }
         return addresses[0];
@@ -97,13 +106,21 @@ public final class SsrfGuard {
     static boolean isForbidden(InetAddress address) {
         if (address instanceof Inet6Address v6) {
             byte[] b = v6.getAddress();
+            int first16 = ((b[0] & 0xFF) << 8) | (b[1] & 0xFF);
+            int second16 = ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+            if (first16 == 0x0064 && second16 == 0xff9b && !zero(b, 4, 12)) {
+                return true; // 64:ff9b:1::/48 and the rest of 64:ff9b::/32 beyond the well-known /96: local-use NAT64
+            }
             InetAddress embedded = embeddedIpv4(b);
             if (embedded != null) {
                 return isForbidden(embedded);
             }
             return v6.isLoopbackAddress() || v6.isAnyLocalAddress() || v6.isLinkLocalAddress()
                     || v6.isSiteLocalAddress() || v6.isMulticastAddress()
-                    || (b[0] & 0xFE) == 0xFC; // fc00::/7 unique local
+                    || (b[0] & 0xFE) == 0xFC                       // fc00::/7 unique local
+                    || (first16 == 0x2001 && second16 == 0)        // 2001::/32 Teredo: tunnels to an address it hides
+                    || (first16 == 0x2001 && second16 == 0x0db8)   // 2001:db8::/32 documentation
+                    || (first16 == 0x0100 && second16 == 0 && zero(b, 4, 8)); // 100::/64 discard-only
         }
         byte[] b = ((Inet4Address) address).getAddress();
         int first = b[0] & 0xFF;
@@ -117,20 +134,42 @@ public final class SsrfGuard {
                 || first >= 240;                                 // reserved and broadcast
     }
 
-    /** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d) or IPv4-compatible IPv6 address. */
+    /**
+     * The IPv4 address an IPv6 address carries, where a gateway or the host itself would route to it:
+     * IPv4-mapped ({@code ::ffff:a.b.c.d}), IPv4-compatible, IPv4-translated ({@code ::ffff:0:a.b.c.d}),
+     * NAT64 ({@code 64:ff9b::/96}) and 6to4 ({@code 2002::/16}).
+     */
     private static InetAddress embeddedIpv4(byte[] b) {
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return null;
-            }
+        int first16 = ((b[0] & 0xFF) << 8) | (b[1] & 0xFF);
+        int second16 = ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+        if (first16 == 0x2002) {
+            return ipv4(b, 2);
         }
-        boolean mapped = (b[10] & 0xFF) == 0xFF && (b[11] & 0xFF) == 0xFF;
-        boolean compatible = b[10] == 0 && b[11] == 0 && (b[12] != 0 || b[13] != 0);
-        if (!mapped && !compatible) {
+        if (first16 == 0x0064 && second16 == 0xff9b) {
+            return ipv4(b, 12);
+        }
+        if (!zero(b, 0, 8)) {
             return null;
         }
+        boolean translated = (b[8] & 0xFF) == 0xFF && (b[9] & 0xFF) == 0xFF && b[10] == 0 && b[11] == 0;
+        boolean zeroes = b[8] == 0 && b[9] == 0;
+        boolean mapped = zeroes && (b[10] & 0xFF) == 0xFF && (b[11] & 0xFF) == 0xFF;
+        boolean compatible = zeroes && b[10] == 0 && b[11] == 0 && (b[12] != 0 || b[13] != 0);
+        return translated || mapped || compatible ? ipv4(b, 12) : null;
+    }
+
+    private static boolean zero(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static InetAddress ipv4(byte[] b, int at) {
         try {
-            return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
+            return InetAddress.getByAddress(new byte[] {b[at], b[at + 1], b[at + 2], b[at + 3]});
         } catch (UnknownHostException e) {
             return null;
         }

@@ -2,7 +2,10 @@ package dev.hookline.delivery;
 
 import dev.hookline.outbound.TrustedCa;
 import io.helidon.common.tls.Tls;
+import io.helidon.common.uri.UriInfo;
+import io.helidon.common.uri.UriPath;
 import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.ClientUri;
 import io.helidon.webclient.api.DnsAddressLookup;
 import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
@@ -14,6 +17,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +86,8 @@ final class WebhookSender {
         try {
             WebClient via = request.trusted() == null ? client
                     : privateTrust.computeIfAbsent(request.trusted().fingerprint(), k -> client(request.trusted()));
-            HttpClientRequest post = via.post(request.url())
+            HttpClientRequest post = via.post()
+                    .uri(target(request.url()))
                     .followRedirects(false)
                     .readTimeout(Duration.ofMillis(request.timeoutMs()));
             for (Map.Entry<String, String> h : request.headers().entrySet()) {
@@ -98,6 +103,21 @@ final class WebhookSender {
         } catch (RuntimeException e) {
             return new SendResult(null, null, elapsedMillis(start), describe(e, request.timeoutMs()));
         }
+    }
+
+    /**
+     * Where to send: the endpoint URL with its path and query exactly as registered, and without its
+     * fragment, which names a part of a page and is never sent. Given a URI, Helidon decodes the
+     * path and encodes it again (so {@code %2F} and {@code %20} change) and re-orders the query;
+     * handed the raw path and query as one path, it writes them out untouched.
+     */
+    static ClientUri target(String url) {
+        URI u = URI.create(url);
+        String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+        String target = u.getRawQuery() == null ? path : path + "?" + u.getRawQuery();
+        int port = u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+        return ClientUri.create(UriInfo.builder().scheme(u.getScheme()).host(u.getHost()).port(port)
+                .path(UriPath.create(target)).build());
     }
 
     /**
@@ -157,8 +177,12 @@ final class WebhookSender {
                 return "could not resolve host: " + u.getMessage();
             }
         }
+        if (e instanceof javax.net.ssl.SSLException || e.getCause() instanceof javax.net.ssl.SSLException) {
+            return "TLS handshake failed";
+        }
+        // No class names: the error is shown to the endpoint's owner, who needs what happened, not our internals.
         String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return message == null || message.isBlank() ? "the request failed" : "the request failed: " + message;
     }
 
     private static long elapsedMillis(long startNanos) {

@@ -53,6 +53,8 @@ public final class EndpointStore {
     private static final String COLUMNS = "id, app_id, uid, url, enabled, policy, public_key, consecutive_failures,"
             + " circuit_open_until, failing_since, disabled_reason, created_at, updated_at";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The stored policy's field for the sealed custom headers (the API's {@code headers}). */
+    private static final String SEALED_HEADERS = "sealed_headers";
 
     /** Parsed policies by endpoint id, valid while the row's updated_at is unchanged; bounded, least recently used out. */
     private final com.github.benmanes.caffeine.cache.Cache<String, CachedPolicy> parsed =
@@ -98,7 +100,7 @@ public final class EndpointStore {
             Endpoint ep = new Endpoint(Ids.next("ep"), app.id(), uid, url, enabled, policy, publicKey, Endpoint.Health.NEW, now, now);
             Sql.update(c, "INSERT INTO endpoints (id, app_id, uid, url, enabled, timeout_ms, fifo, policy, secret, public_key, created_at,"
                             + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    ep.id(), ep.appId(), ep.uid(), ep.url(), ep.enabled(), policy.timeoutMs(), policy.fifo(), policy.toJson().toString(), sealed,
+                    ep.id(), ep.appId(), ep.uid(), ep.url(), ep.enabled(), policy.timeoutMs(), policy.fifo(), stored(policy), sealed,
                     publicKey, now, now);
             Fanout.changed(c, app.id());
             return new Created(ep, secret);
@@ -156,7 +158,7 @@ public final class EndpointStore {
                     Math.max(clock.millis(), current.updatedAt() + 1));
             Sql.update(c, "UPDATE endpoints SET uid = ?, url = ?, enabled = ?, timeout_ms = ?, fifo = ?, policy = ?, updated_at = ?,"
                             + " consecutive_failures = ?, circuit_open_until = ?, failing_since = ?, disabled_reason = ? WHERE id = ?",
-                    updated.uid(), updated.url(), updated.enabled(), policy.timeoutMs(), policy.fifo(), policy.toJson().toString(), updated.updatedAt(),
+                    updated.uid(), updated.url(), updated.enabled(), policy.timeoutMs(), policy.fifo(), stored(policy), updated.updatedAt(),
                     health.consecutiveFailures(), health.circuitOpenUntil(), health.failingSince(), health.disabledReason(), updated.id());
             Fanout.changed(c, updated.appId());
             then.run(c, current, updated);
@@ -238,10 +240,17 @@ public final class EndpointStore {
     }
 
     /** The app's endpoint with this id or uid. */
-    static Endpoint require(Connection c, String appId, String endpointId) throws SQLException {
-        return Sql.one(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND (id = ? OR uid = ?)", rs -> rowUncached(rs),
+    private Endpoint require(Connection c, String appId, String endpointId) throws SQLException {
+        return Sql.one(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND (id = ? OR uid = ?)", this::rowUncached,
                         appId, endpointId, endpointId)
                 .orElseThrow(() -> new Failure.NotFound("endpoint", endpointId));
+    }
+
+    /** NotFound unless the app has this endpoint. */
+    static void requireExists(Connection c, String appId, String endpointId) throws SQLException {
+        if (Sql.one(c, "SELECT id FROM endpoints WHERE id = ? AND app_id = ?", rs -> rs.getString(1), endpointId, appId).isEmpty()) {
+            throw new Failure.NotFound("endpoint", endpointId);
+        }
     }
 
     /** An endpoint's uid: the product's own id for it, e.g. a UUID; never one that looks like an {@code ep_} id. */
@@ -277,13 +286,31 @@ public final class EndpointStore {
         return endpoint(rs, policy);
     }
 
-    private static Endpoint rowUncached(ResultSet rs) throws SQLException {
+    private Endpoint rowUncached(ResultSet rs) throws SQLException {
         return endpoint(rs, policy(rs));
     }
 
-    private static EndpointPolicy policy(ResultSet rs) throws SQLException {
+    /**
+     * The policy as stored: its custom header values sealed like secrets, since they are where
+     * receivers' credentials go ({@code Authorization}, {@code X-Api-Key}).
+     */
+    private String stored(EndpointPolicy policy) {
+        ObjectNode json = policy.toJson();
+        var headers = json.remove("headers");
+        if (headers != null && !headers.isEmpty()) {
+            json.put(SEALED_HEADERS, cipher.seal(headers.toString()));
+        }
+        return json.toString();
+    }
+
+    private EndpointPolicy policy(ResultSet rs) throws SQLException {
         try {
-            return EndpointPolicy.fromJson(Fields.of(JSON.readTree(rs.getString("policy"))));
+            ObjectNode json = (ObjectNode) JSON.readTree(rs.getString("policy"));
+            var sealed = json.remove(SEALED_HEADERS);
+            if (sealed != null) {
+                json.set("headers", JSON.readTree(cipher.open(sealed.textValue())));
+            } // else a row written before headers were sealed, or without headers: "headers" is as stored
+            return EndpointPolicy.fromJson(Fields.of(json));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("endpoint " + rs.getString("id") + " has an unreadable policy", e);
         }

@@ -126,10 +126,10 @@ public final class MessageStore {
     }
 
     /** Sends {@code message} to one endpoint alone, whatever it subscribes to (the "test" button). */
-    public Ingested sendTo(String appIdOrUid, String endpointId, NewMessage m) {
+    public Ingested sendTo(String appIdOrUid, Endpoint ep, NewMessage m) {
         Ingested result = db.write(c -> {
             App app = AppStore.require(c, appIdOrUid);
-            Endpoint ep = EndpointStore.require(c, app.id(), endpointId);
+            EndpointStore.requireExists(c, app.id(), ep.id()); // not deleted since the caller read it
             Message msg = newMessage(app.id(), m);
             Sql.update(c, "INSERT INTO messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
                     msg.id(), msg.appId(), msg.eventId(), msg.event(), channelsJson(msg.channels()), msg.payload(), msg.createdAt());

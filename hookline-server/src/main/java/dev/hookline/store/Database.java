@@ -3,6 +3,7 @@ package dev.hookline.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.hookline.core.Failure;
+import dev.hookline.core.OwnerOnly;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -46,7 +47,11 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database openSqlite(Path dataDir, int writeQueueCapacity) {
-        String url = "jdbc:sqlite:" + dataDir.resolve("hookline.db").toAbsolutePath();
+        Path file = dataDir.resolve("hookline.db");
+        OwnerOnly.file(file);
+        OwnerOnly.ifExists(dataDir.resolve("hookline.db-wal"));
+        OwnerOnly.ifExists(dataDir.resolve("hookline.db-shm"));
+        String url = "jdbc:sqlite:" + file.toAbsolutePath();
         SQLiteDataSource writer = sqlite(url, false);
         migrate(writer, Dialect.SQLITE);
 

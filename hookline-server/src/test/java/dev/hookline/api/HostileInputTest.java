@@ -198,6 +198,29 @@ class HostileInputTest {
                 "{\"url\":\"https://example.com/h\",\"channels\":[\"" + channel + "\"]}"), 422);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"?token=abc&x=1", "/a%20b%2Fc?q=%2F%26&r=a+b#fragment", "/%E2%82%AC?e=%E2%82%AC#"})
+    void anEndpointUrlIsRequestedWithItsPathAndQueryAsRegisteredAndNoFragment(String suffix) {
+        String target = server.createApp("Url " + suffix);
+        server.createEndpoint(target, "{\"url\":\"" + receiver.url() + suffix + "\"}");
+        String expected = "/hook" + suffix.split("#", 2)[0];
+
+        server.send(target, "url.check", "{\"suffix\":\"" + suffix + "\"}");
+
+        Await.until("a request for " + expected, WAIT, () -> receiver.requests().stream()
+                .anyMatch(r -> r.bodyText().contains("\"suffix\":\"" + suffix + "\"")));
+        assertThat(receiver.requests()).filteredOn(r -> r.bodyText().contains("\"suffix\":\"" + suffix + "\""))
+                .extracting(Receiver.Request::target).containsOnly(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://example.com:0/h", "http://example.com:65536/h", "https://example.com:99999999/h"})
+    void portsOutsideOneTo65535AreRefused(String url) {
+        Response r = server.post("/v1/apps/" + app + "/endpoints", "{\"url\":\"" + url + "\"}");
+        assertClientError(r, 422);
+        assertThat(r.text("/error/message")).startsWith("url:");
+    }
+
     @Test
     void anAppKeyCannotLearnWhetherAnotherAppsUidExists() {
         server.post("/v1/apps", "{\"name\":\"Victim\",\"uid\":\"victim-uid\"}");

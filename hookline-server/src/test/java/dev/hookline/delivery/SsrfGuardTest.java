@@ -52,6 +52,12 @@ class SsrfGuardTest {
             "http://255.255.255.255/", "http://240.0.0.1/",                                        // reserved, broadcast
             "http://2130706433/", "http://0x7f000001/", "http://0177.0.0.1/", "http://0x7f.0.0.1/", "http://127.1/", // numeric spellings
             "http://private.test/", "http://loopback.test/", "http://metadata.test/", "http://v6local.test/", "http://mixed.test/",
+            "http://[::1%25lo]/", "http://[fe80::1%25eth0]/", "http://[2606:4700::1111%25eth0]/",  // zone ids name local interfaces
+            "http://[64:ff9b::7f00:1]/", "http://[64:ff9b::a9fe:a9fe]/", "http://[64:ff9b:1::a00:1]/", // NAT64 to private IPv4
+            "http://[2002:7f00:1::]/", "http://[2002:a00:1::1]/",                                  // 6to4 of private IPv4
+            "http://[::ffff:0:7f00:1]/",                                                           // IPv4-translated
+            "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",                                      // Teredo
+            "http://[2001:db8::1]/", "http://[100::1]/",                                           // documentation, discard-only
     })
     void refusesPrivateReservedAndAmbiguousTargets(String url) {
         assertThatThrownBy(() -> guard.checkUrl("url", URI.create(url)))
@@ -59,9 +65,18 @@ class SsrfGuardTest {
                 .hasMessageStartingWith("url:");
     }
 
+    @Test
+    void doesNotSayWhatAPrivateNameResolvesTo() {
+        assertThatThrownBy(() -> guard.checkUrl("url", URI.create("http://private.test/"))).isInstanceOf(Failure.Invalid.class)
+                .hasMessageNotContaining("10.1.2.3");
+        assertThatThrownBy(() -> guard.resolve("metadata.test")).isInstanceOf(UnknownHostException.class)
+                .hasMessageNotContaining("169.254");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"https://93.184.216.34/hook", "https://public.test/hook", "http://[2606:4700::1111]/",
-            "https://8.8.8.8:8443/", "http://cafe.bad.invalid/"})
+            "https://8.8.8.8:8443/", "http://cafe.bad.invalid/",
+            "http://[64:ff9b::808:808]/", "http://[2002:808:808::1]/"})
     void letsPublicTargetsThrough(String url) {
         assertThatCode(() -> guard.checkUrl("url", URI.create(url))).doesNotThrowAnyException();
     }
@@ -76,7 +91,7 @@ class SsrfGuardTest {
         rebinding.checkUrl("url", URI.create("http://rebind.test/hook"));
 
         assertThatThrownBy(() -> rebinding.resolve("rebind.test")).isInstanceOf(UnknownHostException.class)
-                .hasMessageContaining("127.0.0.1");
+                .hasMessageContaining("private or reserved");
     }
 
     @Test

@@ -21,8 +21,11 @@ import java.util.function.IntUnaryOperator;
  */
 public final class Receiver implements AutoCloseable {
 
-    /** One request as received: headers (as java.net.http.HttpHeaders, for verifiers), raw body, arrival time. */
-    public record Request(HttpHeaders headers, byte[] body, long receivedAtMillis) {
+    /**
+     * One request as received: headers (as java.net.http.HttpHeaders, for verifiers), raw body, arrival
+     * time, and the request target exactly as it came on the request line (path and query, still escaped).
+     */
+    public record Request(HttpHeaders headers, byte[] body, long receivedAtMillis, String target) {
         public String header(String name) {
             return headers.firstValue(name).orElse(null);
         }
@@ -70,7 +73,9 @@ public final class Receiver implements AutoCloseable {
             }
             Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, new ArrayList<>(v)));
-            requests.add(new Request(HttpHeaders.of(headers, (a, b) -> true), body, System.currentTimeMillis()));
+            java.net.URI uri = exchange.getRequestURI();
+            String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            requests.add(new Request(HttpHeaders.of(headers, (a, b) -> true), body, System.currentTimeMillis(), target));
             maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
             String id = exchange.getRequestHeaders().getFirst("webhook-id");
             AtomicInteger sameId = id == null ? new AtomicInteger() : inFlightById.computeIfAbsent(id, k -> new AtomicInteger());
