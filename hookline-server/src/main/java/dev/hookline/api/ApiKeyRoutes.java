@@ -3,18 +3,21 @@ package dev.hookline.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.core.Failure;
 import dev.hookline.core.Fields;
+import dev.hookline.core.Times;
 import dev.hookline.outbound.AppStore;
 import io.helidon.http.Method;
 import java.util.Set;
 
-/** {@code /v1/api-keys}: root-only management of API keys, each optionally scoped to one app. */
+/** {@code /v1/api-keys}: root-only management of API keys, each optionally scoped to one app, read-only, or expiring. */
 final class ApiKeyRoutes {
     private final ApiKeys keys;
     private final AppStore apps;
+    private final java.time.Clock clock;
 
-    ApiKeyRoutes(ApiKeys keys, AppStore apps) {
+    ApiKeyRoutes(ApiKeys keys, AppStore apps, java.time.Clock clock) {
         this.keys = keys;
         this.apps = apps;
+        this.clock = clock;
     }
 
     void register(Router r) {
@@ -32,14 +35,19 @@ final class ApiKeyRoutes {
 
     private Reply create(Call call) {
         call.requireRoot();
-        Fields f = call.fields().allowOnly(Set.of("name", "app"));
+        Fields f = call.fields().allowOnly(Set.of("name", "app", "read_only", "expires_at"));
         String name = f.requiredString("name");
         if (name.isBlank() || name.length() > 200) {
             throw new Failure.Invalid("name", "must be 1 to 200 characters");
         }
         String app = f.string("app");
         String appId = app == null ? null : apps.get(app).id();
-        ApiKeys.Created created = keys.create(name, appId);
+        String expires = f.string("expires_at", 64);
+        Long expiresAt = expires == null ? null : Times.parse("expires_at", expires);
+        if (expiresAt != null && expiresAt <= clock.millis()) {
+            throw new Failure.Invalid("expires_at", "must be in the future");
+        }
+        ApiKeys.Created created = keys.create(name, appId, Boolean.TRUE.equals(f.bool("read_only")), expiresAt);
         ObjectNode out = view(created.key());
         out.put("key", created.secret());
         return Reply.created(out);
@@ -51,6 +59,9 @@ final class ApiKeyRoutes {
         out.put("name", key.name());
         out.put("app_id", key.appId());
         out.put("key_prefix", key.keyPrefix());
+        out.put("read_only", key.readOnly());
+        Json.putTime(out, "expires_at", key.expiresAt());
+        Json.putTime(out, "last_used_at", key.lastUsedAt());
         Json.putTime(out, "created_at", key.createdAt());
         return out;
     }

@@ -1,19 +1,19 @@
 package dev.hookline.api;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.core.Failure;
 import dev.hookline.core.Hashes;
 import dev.hookline.core.Ids;
 import dev.hookline.core.Page;
 import dev.hookline.core.PageRequest;
+import dev.hookline.outbound.OperationalEvents;
 import dev.hookline.store.Database;
 import dev.hookline.store.Sql;
 import java.security.MessageDigest;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -21,6 +21,11 @@ import java.util.Optional;
  * API keys: {@code hk_} and 43 characters (256 random bits), shown once and stored only as their
  * SHA-256. A key's high entropy makes a fast hash the right one (nothing to brute-force), and
  * lookup by hash means the secret itself is never compared byte by byte in a way that leaks time.
+ *
+ * <p>Every request looks its key up in the database (one read by a unique index): a revoked or
+ * expired key, or one scoped to an app since deleted, fails on the next request on every node,
+ * with no cache to outlive it. {@code last_used_at} is written at most once a
+ * {@link #LAST_USED_RESOLUTION_MILLIS} per key, so a busy key costs no write per request.
  *
  * <p>The root key is either {@code HOOKLINE_API_KEY} or, when that is unset, one generated on first
  * start and printed once. The generated one is an ordinary unscoped key in {@code api_keys} (named
@@ -33,22 +38,20 @@ final class ApiKeys {
     private static final String LEGACY_ROOT_HASH = "root_key_sha256";
     private static final String GENERATED_ROOT_ID = "generated_root_key_id";
     static final String GENERATED_ROOT_NAME = "root (generated at first start)";
-    /** How long a revoked key may still pass on another node (on this one, revoking evicts it at once). */
-    private static final Duration CACHE_FOR = Duration.ofSeconds(10);
-    /** Live keys cached at most; unknown keys are never cached, so random tokens cannot fill memory. */
-    private static final int CACHE_MAX = 10_000;
+    static final long LAST_USED_RESOLUTION_MILLIS = 60_000;
 
-    record ApiKey(String id, String name, String appId, String keyPrefix, long createdAt) {}
+    record ApiKey(String id, String name, String appId, String keyPrefix, boolean readOnly, Long expiresAt, Long lastUsedAt,
+                  long createdAt) {}
 
     private final Database db;
     private final Clock clock;
+    private final OperationalEvents operational;
     private final byte[] configuredRootHash;
-    private final Cache<String, Principal> cache;
 
-    ApiKeys(Database db, Clock clock, String configuredRootKey) {
+    ApiKeys(Database db, Clock clock, String configuredRootKey, OperationalEvents operational) {
         this.db = db;
         this.clock = clock;
-        this.cache = Caffeine.newBuilder().maximumSize(CACHE_MAX).expireAfterWrite(CACHE_FOR).ticker(() -> clock.millis() * 1_000_000L).build();
+        this.operational = operational;
         this.configuredRootHash = configuredRootKey == null ? null : Hashes.sha256(configuredRootKey);
     }
 
@@ -92,17 +95,31 @@ final class ApiKeys {
         }
         byte[] hash = Hashes.sha256(bearer);
         if (configuredRootHash != null && MessageDigest.isEqual(hash, configuredRootHash)) {
-            return Optional.of(new Principal("root", null));
+            return Optional.of(Principal.ROOT);
         }
-        String hex = HexFormat.of().formatHex(hash);
-        Principal cached = cache.getIfPresent(hex);
-        if (cached != null) {
-            return Optional.of(cached);
+        long now = clock.millis();
+        record Live(Principal principal, Long lastUsedAt) {}
+        Optional<Live> live = db.read(c -> Sql.one(c, "SELECT k.id, k.app_id, k.read_only, k.last_used_at FROM api_keys k"
+                        + " WHERE k.key_hash = ? AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?)"
+                        + " AND (k.app_id IS NULL OR EXISTS (SELECT 1 FROM apps a WHERE a.id = k.app_id))",
+                rs -> new Live(new Principal(rs.getString("id"), rs.getString("app_id"), rs.getInt("read_only") == 1),
+                        Sql.nullableLong(rs, "last_used_at")), HexFormat.of().formatHex(hash), now));
+        live.ifPresent(l -> {
+            if (l.lastUsedAt() == null || l.lastUsedAt() < now - LAST_USED_RESOLUTION_MILLIS) {
+                touch(l.principal().keyId(), now);
+            }
+        });
+        return live.map(Live::principal);
+    }
+
+    /** Records a use; best effort, since a saturated writer must not turn a valid key into a failed request. */
+    private void touch(String keyId, long now) {
+        try {
+            db.write(c -> Sql.update(c, "UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
+                    now, keyId, now - LAST_USED_RESOLUTION_MILLIS));
+        } catch (Failure.Unavailable busy) {
+            // the next request a minute on tries again
         }
-        Optional<Principal> principal = db.read(c -> Sql.one(c, "SELECT id, app_id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
-                rs -> new Principal(rs.getString("id"), rs.getString("app_id")), hex));
-        principal.ifPresent(p -> cache.put(hex, p));
-        return principal;
     }
 
     record Created(ApiKey key, String secret) {
@@ -112,13 +129,30 @@ final class ApiKeys {
         }
     }
 
-    Created create(String name, String appId) {
+    Created create(String name, String appId, boolean readOnly, Long expiresAt) {
         String secret = PREFIX + Ids.token(32);
         long now = clock.millis();
-        ApiKey key = new ApiKey(Ids.next("key"), name, appId, secret.substring(0, PREFIX.length() + 6), now);
-        db.write(c -> Sql.update(c, "INSERT INTO api_keys (id, name, app_id, key_hash, key_prefix, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                key.id(), name, appId, HexFormat.of().formatHex(Hashes.sha256(secret)), key.keyPrefix(), now));
+        ApiKey key = new ApiKey(Ids.next("key"), name, appId, secret.substring(0, PREFIX.length() + 6), readOnly, expiresAt, null, now);
+        boolean wake = db.write(c -> {
+            Sql.update(c, "INSERT INTO api_keys (id, name, app_id, key_hash, key_prefix, read_only, expires_at, created_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    key.id(), name, appId, HexFormat.of().formatHex(Hashes.sha256(secret)), key.keyPrefix(), readOnly, expiresAt, now);
+            return operational.emit(c, OperationalEvents.APIKEY_CREATED, event(key), now);
+        });
+        if (wake) {
+            operational.wake();
+        }
         return new Created(key, secret);
+    }
+
+    /** What operational webhooks say about a key: never the key, nor any part of it. */
+    private static ObjectNode event(ApiKey key) {
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        data.put("key_id", key.id());
+        data.put("name", key.name());
+        data.put("app_id", key.appId());
+        data.put("read_only", key.readOnly());
+        return data;
     }
 
     Page<ApiKey> list(PageRequest page) {
@@ -127,16 +161,21 @@ final class ApiKeys {
     }
 
     void revoke(String id) {
-        int n = db.write(c -> Sql.update(c, "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", clock.millis(), id));
-        if (n == 0) {
-            throw new Failure.NotFound("api key", id);
+        long now = clock.millis();
+        boolean wake = db.write(c -> {
+            ApiKey key = Sql.one(c, "SELECT * FROM api_keys WHERE id = ? AND revoked_at IS NULL", ApiKeys::row, id)
+                    .orElseThrow(() -> new Failure.NotFound("api key", id));
+            Sql.update(c, "UPDATE api_keys SET revoked_at = ? WHERE id = ?", now, id);
+            return operational.emit(c, OperationalEvents.APIKEY_REVOKED, event(key), now);
+        });
+        if (wake) {
+            operational.wake();
         }
-        cache.asMap().values().removeIf(principal -> principal.keyId().equals(id));
     }
 
     private static ApiKey row(ResultSet rs) throws SQLException {
         return new ApiKey(rs.getString("id"), rs.getString("name"), rs.getString("app_id"), rs.getString("key_prefix"),
+                rs.getInt("read_only") == 1, Sql.nullableLong(rs, "expires_at"), Sql.nullableLong(rs, "last_used_at"),
                 rs.getLong("created_at"));
     }
-
 }

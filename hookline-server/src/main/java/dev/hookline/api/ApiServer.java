@@ -44,7 +44,7 @@ public final class ApiServer implements AutoCloseable {
         EndpointStore endpoints = services.endpoints();
         MessageStore messages = services.messages();
         Metrics metrics = services.metrics();
-        this.keys = new ApiKeys(db, clock, rootKey);
+        this.keys = new ApiKeys(db, clock, rootKey, services.operational());
         this.requestedPort = port;
         HttpRouting.Builder routing = HttpRouting.builder();
         PortalTokens portal = new PortalTokens(services.cipher().derive("hookline portal token v1"), clock);
@@ -72,7 +72,7 @@ public final class ApiServer implements AutoCloseable {
             res.header("Content-Type", "text/html; charset=utf-8");
             res.send(reference);
         });
-        new ApiKeyRoutes(keys, apps).register(router);
+        new ApiKeyRoutes(keys, apps, clock).register(router);
         new EventTypeRoutes(services.eventTypes()).register(router);
         new AppRoutes(apps, access).register(router);
         new EndpointRoutes(apps, endpoints, messages, services.queue(), services.operational(), call -> access.app(call).id(), clock)

@@ -106,6 +106,8 @@ public final class Router {
                 }
                 Method method = req.prologue().method();
                 if (principal.readOnly() && method != Method.GET && method != Method.HEAD) {
+                    // One check for read-only keys and read-only portal links, here before any handler,
+                    // so a write route added later cannot forget it.
                     return Reply.error(403, "forbidden", "this access is read-only: it may look, not change anything");
                 }
             }

@@ -18,6 +18,8 @@ public final class OperationalEvents {
     public static final String ENDPOINT_ENABLED = "endpoint.enabled";
     public static final String ATTEMPT_EXHAUSTED = "message.attempt.exhausted";
     public static final String ATTEMPT_FAILING = "message.attempt.failing";
+    public static final String APIKEY_CREATED = "apikey.created";
+    public static final String APIKEY_REVOKED = "apikey.revoked";
 
     private final MessageStore messages;
     private final java.time.Clock clock;
@@ -45,6 +47,11 @@ public final class OperationalEvents {
         if (subject.appId().equals(APP_ID)) {
             return false;
         }
+        return emit(c, type, data, nowMillis);
+    }
+
+    /** Queues an event that concerns no endpoint (an API key's creation or revocation) inside the caller's write. */
+    public boolean emit(Connection c, String type, ObjectNode data, long nowMillis) throws SQLException {
         data.put("occurred_at", Times.format(nowMillis));
         var ingested = messages.ingestIn(c, APP_ID, new NewMessage(type, data.toString().getBytes(StandardCharsets.UTF_8), null, null));
         return ingested.deliveries() > 0;
