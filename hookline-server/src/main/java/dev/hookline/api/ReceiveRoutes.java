@@ -40,6 +40,10 @@ final class ReceiveRoutes {
             refused(null, "not_found", 404);
             return Reply.error(404, "not_found", "no webhook is registered at this URL");
         }
+        var limited = receiver.admit(source);
+        if (limited.isPresent()) {
+            return rejected(source, limited.get());
+        }
         try {
             body = Call.readBody(call.request(), source.config().maxBodyBytes());
         } catch (Json.BadRequest e) {
@@ -55,18 +59,20 @@ final class ReceiveRoutes {
                 count(a.duplicate() ? "duplicate" : "accepted");
                 yield Reply.ok(source.config().answer().render(a.event()));
             }
-            case InboundReceiver.Outcome.Rejected rejected -> {
-                Reply reply = switch (rejected.reason()) {
-                    case RATE_LIMITED -> Reply.error(429, "rate_limited", rejected.message())
-                            .withHeader("Retry-After", Long.toString(Math.max(1, (rejected.retryAfterMillis() + 999) / 1000)));
-                    case UNAUTHORIZED -> Reply.error(401, "unauthorized", rejected.message());
-                    case MALFORMED_BODY -> Reply.error(400, "invalid_body", rejected.message());
-                    case UNNAMED_EVENT -> Reply.error(400, "invalid_event", rejected.message());
-                };
-                refused(source.id(), rejected.reason().name().toLowerCase(java.util.Locale.ROOT), reply.status());
-                yield reply;
-            }
+            case InboundReceiver.Outcome.Rejected rejected -> rejected(source, rejected);
         };
+    }
+
+    private Reply rejected(Source source, InboundReceiver.Outcome.Rejected rejected) {
+        Reply reply = switch (rejected.reason()) {
+            case RATE_LIMITED -> Reply.error(429, "rate_limited", rejected.message())
+                    .withHeader("Retry-After", Long.toString(Math.max(1, (rejected.retryAfterMillis() + 999) / 1000)));
+            case UNAUTHORIZED -> Reply.error(401, "unauthorized", rejected.message());
+            case MALFORMED_BODY -> Reply.error(400, "invalid_body", rejected.message());
+            case UNNAMED_EVENT -> Reply.error(400, "invalid_event", rejected.message());
+        };
+        refused(source.id(), rejected.reason().name().toLowerCase(java.util.Locale.ROOT), reply.status());
+        return reply;
     }
 
     /**

@@ -34,7 +34,8 @@ import java.util.TreeMap;
  * The receive path, {@code POST /webhooks/{token}}: limit, authenticate, check the body, de-duplicate,
  * then store the post (and the message it is forwarded as) in one transaction before answering.
  *
- * <p>Order matters: the rate limit comes first (it is the cheapest defence), authentication before
+ * <p>Order matters: the rate limit comes first, before the body is even read (it is the cheapest
+ * defence), authentication before
  * the body is looked at (an unauthenticated caller learns nothing about parsing), and nothing is
  * written for a post that is refused, so rejections never appear as accepted events.
  */
@@ -80,17 +81,26 @@ public final class InboundReceiver {
     }
 
     /**
-     * Accepts or rejects one post. {@code headers} are as received; the body has already been cut
+     * The rate limit, checked before the body is read: a flood over the limit costs a counter, not
+     * up to {@code max_body_bytes} read per post. Empty when the post may go on to {@link #receive}.
+     */
+    public Optional<Outcome.Rejected> admit(Source source) {
+        SourceConfig config = source.config();
+        if (limiter.acquire(source.id(), config.rateLimitRequests(), config.rateLimitPeriodSeconds() * 1000L, clock.millis())
+                instanceof SlidingWindowLimiter.Decision.Refused refused) {
+            return Optional.of(new Outcome.Rejected(Reason.RATE_LIMITED, "more than " + config.rateLimitRequests() + " requests in "
+                    + config.rateLimitPeriodSeconds() + " s", refused.retryAfterMillis()));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Accepts or rejects one post that {@link #admit} let through. {@code headers} are as received; the body has already been cut
      * at the source's size limit by the caller.
      */
     public Outcome receive(Source source, Map<String, List<String>> rawHeaders, byte[] body) {
         SourceConfig config = source.config();
         long now = clock.millis();
-        if (limiter.acquire(source.id(), config.rateLimitRequests(), config.rateLimitPeriodSeconds() * 1000L, now)
-                instanceof SlidingWindowLimiter.Decision.Refused refused) {
-            return new Outcome.Rejected(Reason.RATE_LIMITED, "more than " + config.rateLimitRequests() + " requests in "
-                    + config.rateLimitPeriodSeconds() + " s", refused.retryAfterMillis());
-        }
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.putAll(rawHeaders);
         SourceStore.Credentials credentials = sources.credentials(source.id());
@@ -115,7 +125,7 @@ public final class InboundReceiver {
         if (name != null && name.note() != null && config.forward().rejectUnnamed()) {
             return new Outcome.Rejected(Reason.UNNAMED_EVENT, name.note(), 0);
         }
-        String dedupeKey = dedupeKey(config.dedupe(), headers, json);
+        String dedupeKey = config.dedupe() != null ? dedupeKey(config.dedupe(), headers, json) : replayKey(config.verification(), headers);
         InboundEvent event = new InboundEvent(Ids.next("evt"), source.id(), dedupeKey, contentType, masked(headers, config),
                 body, config.verification() == null && !config.apiKeyRequired() ? "not_required" : "verified", null, null, now);
         JsonNode parsed = json;
@@ -276,6 +286,32 @@ public final class InboundReceiver {
             case STANDARD -> new StandardWebhook(secret).withTolerance(tolerance)
                     .verify(first(headers, "webhook-id"), first(headers, "webhook-timestamp"), signature, body);
         }
+    }
+
+    /**
+     * Without a configured dedupe key, a timestamped signature still makes an exact replay (within
+     * the tolerance, when the signature verifies again) recognisable: {@code standard} by its
+     * {@code webhook-id}, {@code timestamped} by the signature itself, which covers the timestamp and
+     * the body. A replay is answered like a duplicate: with the first event, storing nothing new.
+     */
+    static String replayKey(SourceConfig.Verification v, Map<String, List<String>> headers) {
+        if (v == null) {
+            return null;
+        }
+        return switch (v.scheme()) {
+            case STANDARD -> {
+                String id = first(headers, "webhook-id");
+                yield id == null ? null : "webhook-id:" + id;
+            }
+            case TIMESTAMPED -> {
+                String signature = null;
+                for (String header : v.headers()) {
+                    signature = signature == null ? first(headers, header) : signature;
+                }
+                yield signature == null ? null : "signature:" + java.util.HexFormat.of().formatHex(Hashes.sha256(signature));
+            }
+            case PREFIXED, HEX -> null; // no timestamp: every post is a new event unless a dedupe key says otherwise
+        };
     }
 
     static String dedupeKey(SourceConfig.DedupeKey dedupe, Map<String, List<String>> headers, JsonNode json) {
