@@ -40,7 +40,10 @@ import java.util.TreeMap;
  * written for a post that is refused, so rejections never appear as accepted events.
  */
 public final class InboundReceiver {
-    /** Headers whose values are secrets: kept out of the stored log entirely. */
+    /**
+     * Headers whose values are secrets: kept out of the stored log entirely, as is the source's API
+     * key header. Signature headers are kept: a puller verifies the sender's signature from the log.
+     */
     private static final Set<String> SECRET_HEADERS = Set.of("authorization", "proxy-authorization", "cookie", "x-api-key");
     private static final String MASK = "[redacted]";
     private static final ObjectMapper JSON = JsonLimits.input();
