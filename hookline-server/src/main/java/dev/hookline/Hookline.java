@@ -85,7 +85,8 @@ public final class Hookline implements AutoCloseable {
 
             server = new ApiServer(settings.host(), settings.port(), settings.publicUrl(), database, clock, settings.apiKey(),
                     new ApiServer.Services(apps, endpoints, messages, eventTypes, queue, sources, inboundEvents, receiver,
-                            operational, metrics, cipher));
+                            operational, metrics, cipher),
+                    new ApiServer.Https(settings.tls().cert(), settings.tls().key(), settings.tls().port(), settings.tls().http()));
             // Bind first: a port that is taken must fail the start before anything is generated or sent.
             server.start();
             generatedRootKey = server.generateRootKeyIfNone();
@@ -143,6 +144,11 @@ public final class Hookline implements AutoCloseable {
 
     public int port() {
         return api.port();
+    }
+
+    /** The HTTPS port, or -1 when HTTPS is not configured. */
+    public int tlsPort() {
+        return api.tlsPort();
     }
 
     /** The API's route table (tests walk it against the OpenAPI document and the access rules). */

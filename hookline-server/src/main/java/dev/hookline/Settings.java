@@ -22,7 +22,41 @@ public record Settings(
         java.time.Duration retention,
         java.time.Duration recordRetention,
         int writeQueueCapacity,
-        int maxInFlight) {
+        int maxInFlight,
+        ServerTls tls) {
+
+    /**
+     * HTTPS from a PEM certificate chain and private key (re-read when the files change), on
+     * {@code port}; {@code http} says whether plain HTTP is served on the main port as well.
+     * {@link #NONE} when no certificate is configured.
+     */
+    public record ServerTls(Path cert, Path key, int port, boolean http) {
+        public static final ServerTls NONE = new ServerTls(null, null, 0, true);
+        public static final int DEFAULT_PORT = 8443;
+
+        public boolean enabled() {
+            return cert != null;
+        }
+
+        static ServerTls fromEnvironment(Map<String, String> env) {
+            String cert = blankToNull(env.get("HOOKLINE_TLS_CERT"));
+            String key = blankToNull(env.get("HOOKLINE_TLS_KEY"));
+            boolean http = env.get("HOOKLINE_HTTP") == null || env.get("HOOKLINE_HTTP").isBlank()
+                    || parseBoolean("HOOKLINE_HTTP", env.get("HOOKLINE_HTTP"));
+            if ((cert == null) != (key == null)) {
+                throw new IllegalArgumentException("set both HOOKLINE_TLS_CERT and HOOKLINE_TLS_KEY (PEM files), or neither");
+            }
+            if (cert == null) {
+                if (!http) {
+                    throw new IllegalArgumentException("HOOKLINE_HTTP=false needs HTTPS: set HOOKLINE_TLS_CERT and HOOKLINE_TLS_KEY");
+                }
+                return NONE;
+            }
+            String port = env.get("HOOKLINE_TLS_PORT");
+            return new ServerTls(Path.of(cert), Path.of(key),
+                    port == null || port.isBlank() ? DEFAULT_PORT : parsePort("HOOKLINE_TLS_PORT", port), http);
+        }
+    }
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -31,7 +65,7 @@ public record Settings(
         return "Settings[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", database="
                 + (databaseUrl == null ? "sqlite" : "external") + ", apiKey=" + (apiKey == null ? "generated" : "set")
                 + ", masterKey=" + (masterKey == null ? "file" : "set") + ", allowPrivateTargets=" + allowPrivateTargets
-                + ", httpsOnly=" + httpsOnly + "]";
+                + ", httpsOnly=" + httpsOnly + ", tls=" + (tls.enabled() ? "port " + tls.port() + (tls.http() ? " and http" : " only") : "off") + "]";
     }
     public static final int DEFAULT_MAX_IN_FLIGHT = 1_000;
 
@@ -39,7 +73,7 @@ public record Settings(
         java.time.Duration retention = parseDuration("HOOKLINE_RETENTION", env.get("HOOKLINE_RETENTION"), java.time.Duration.ofDays(30));
         return new Settings(
                 env.getOrDefault("HOOKLINE_HOST", "0.0.0.0"),
-                parsePort(env.get("HOOKLINE_PORT")),
+                parsePort("HOOKLINE_PORT", env.get("HOOKLINE_PORT")),
                 blankToNull(env.get("HOOKLINE_PUBLIC_URL")),
                 Path.of(env.getOrDefault("HOOKLINE_DATA_DIR", "./data")),
                 blankToNull(env.get("HOOKLINE_DATABASE_URL")),
@@ -51,7 +85,8 @@ public record Settings(
                 retention,
                 recordRetention(env.get("HOOKLINE_RECORD_RETENTION"), retention),
                 parseInt("HOOKLINE_WRITE_QUEUE_CAPACITY", env.get("HOOKLINE_WRITE_QUEUE_CAPACITY"), 20_000),
-                DEFAULT_MAX_IN_FLIGHT);
+                DEFAULT_MAX_IN_FLIGHT,
+                ServerTls.fromEnvironment(env));
     }
 
     /** The defaults, with data in {@code dataDir}: what an empty environment gives. */
@@ -60,51 +95,55 @@ public record Settings(
     }
 
     public Settings withHost(String value) {
-        return new Settings(value, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight);
+        return new Settings(value, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls);
     }
 
     public Settings withPort(int value) {
-        return new Settings(host, value, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight);
+        return new Settings(host, value, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls);
     }
 
     public Settings withDataDir(Path value) {
-        return new Settings(host, port, publicUrl, value, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight);
+        return new Settings(host, port, publicUrl, value, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls);
     }
 
     public Settings withDatabaseUrl(String value) {
-        return new Settings(host, port, publicUrl, dataDir, value, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, value, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls);
     }
 
     public Settings withApiKey(String value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, value, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, value, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls);
     }
 
     public Settings withAllowPrivateTargets(boolean value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, value, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, value, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls);
     }
 
     public Settings withAutoDisableAfter(java.time.Duration value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, value, retention, recordRetention, writeQueueCapacity, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, value, retention, recordRetention, writeQueueCapacity, maxInFlight, tls);
     }
 
     /** At most this many requests to endpoints in flight (0 pauses delivery: benchmarks use it to build a backlog). */
     public Settings withMaxInFlight(int value) {
         return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly,
-                autoDisableAfter, retention, recordRetention, writeQueueCapacity, value);
+                autoDisableAfter, retention, recordRetention, writeQueueCapacity, value, tls);
     }
 
     public Settings withMasterKey(String value) {
         return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, value, allowPrivateTargets, httpsOnly,
-                autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight);
+                autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls);
     }
 
     public Settings withWriteQueueCapacity(int value) {
         return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly,
-                autoDisableAfter, retention, recordRetention, value, maxInFlight);
+                autoDisableAfter, retention, recordRetention, value, maxInFlight, tls);
+    }
+
+    public Settings withTls(ServerTls value) {
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, value);
     }
 
     public Settings withHttpsOnly(boolean value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, value, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, value, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls);
     }
 
     /** {@code never} keeps message records forever; a record may not go before its payload does. */
@@ -126,7 +165,7 @@ public record Settings(
         return records;
     }
 
-    private static int parsePort(String value) {
+    private static int parsePort(String name, String value) {
         if (value == null || value.isBlank()) {
             return DEFAULT_PORT;
         }
@@ -137,7 +176,7 @@ public record Settings(
             }
             return port;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("HOOKLINE_PORT must be a port number from 0 to 65535, got '" + value + "'");
+            throw new IllegalArgumentException(name + " must be a port number from 0 to 65535, got '" + value + "'");
         }
     }
 

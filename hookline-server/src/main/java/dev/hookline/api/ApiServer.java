@@ -15,6 +15,7 @@ import dev.hookline.ops.Metrics;
 import dev.hookline.store.Database;
 import dev.hookline.svix.SvixApi;
 import dev.hookline.web.WebAssets;
+import io.helidon.common.tls.Tls;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -38,8 +39,21 @@ public final class ApiServer implements AutoCloseable {
                            DeliveryQueue queue, SourceStore sources, InboundEventStore inboundEvents, InboundReceiver receiver,
                            OperationalEvents operational, Metrics metrics, SecretCipher cipher) {}
 
+    /**
+     * HTTPS from PEM files on {@code port}, and whether plain HTTP stays on the main port too.
+     * Null cert means HTTP only.
+     */
+    public record Https(java.nio.file.Path cert, java.nio.file.Path key, int port, boolean http) {}
+
+    /** The named listener HTTPS uses when plain HTTP is served beside it. */
+    private static final String HTTPS_SOCKET = "https";
+
+    private final ServerCertificate certificate;
+    private final String tlsSocket;
+
     /** {@code publicUrl} is the base of source receive URLs; null means "from the request's Host header". */
-    public ApiServer(String host, int port, String publicUrl, Database db, Clock clock, String rootKey, Services services) {
+    public ApiServer(String host, int port, String publicUrl, Database db, Clock clock, String rootKey, Services services,
+                     Https https) {
         AppStore apps = services.apps();
         EndpointStore endpoints = services.endpoints();
         MessageStore messages = services.messages();
@@ -96,14 +110,29 @@ public final class ApiServer implements AutoCloseable {
         routing.any("/api/v1/*", (req, res) -> Router.respond(res, SvixApi.unrouted(req.prologue().method().text(), req.path().path())));
         routing.any((req, res) -> Router.respond(res, router.unrouted(req)));
 
-        this.server = WebServer.builder()
+        var builder = WebServer.builder()
                 .host(host)
                 .port(port)
                 .shutdownHook(false)
                 .maxPayloadSize(16L * 1024 * 1024)
                 .shutdownGracePeriod(Duration.ofSeconds(5))
-                .routing(routing)
-                .build();
+                .routing(routing);
+        if (https == null || https.cert() == null) {
+            certificate = null;
+            tlsSocket = null;
+        } else {
+            certificate = new ServerCertificate(https.cert(), https.key());
+            Tls tls = certificate.load(); // unreadable files fail the start, with the file named
+            if (https.http()) {
+                tlsSocket = HTTPS_SOCKET;
+                builder.putSocket(HTTPS_SOCKET, socket -> socket.host(host).port(https.port()).tls(tls)
+                        .maxPayloadSize(16L * 1024 * 1024).routing(routing));
+            } else {
+                tlsSocket = WebServer.DEFAULT_SOCKET_NAME; // HTTP off: the main listener speaks only HTTPS, on the HTTPS port
+                builder.port(https.port()).tls(tls);
+            }
+        }
+        this.server = builder.build();
     }
 
     /**
@@ -129,9 +158,12 @@ public final class ApiServer implements AutoCloseable {
     /** Binds the port and starts serving; fails (and stops) when the port cannot be bound. */
     public ApiServer start() {
         server.start();
-        if (!server.isRunning() || server.port() < 0) {
+        if (!server.isRunning() || server.port() < 0 || (tlsSocket != null && server.port(tlsSocket) < 0)) {
             server.stop();
             throw new IllegalStateException("could not listen on port " + requestedPort + " (is it in use?)");
+        }
+        if (certificate != null) {
+            certificate.watch(server, tlsSocket);
         }
         return this;
     }
@@ -145,8 +177,16 @@ public final class ApiServer implements AutoCloseable {
         return routes;
     }
 
+    /** The HTTPS port, or -1 without HTTPS. */
+    public int tlsPort() {
+        return tlsSocket == null ? -1 : server.port(tlsSocket);
+    }
+
     @Override
     public void close() {
+        if (certificate != null) {
+            certificate.close();
+        }
         server.stop();
     }
 }

@@ -75,6 +75,16 @@ public final class TestServer extends ApiClient implements AutoCloseable {
         hookline.close();
     }
 
+    /** The main port (HTTP, or HTTPS when plain HTTP is off). */
+    public int port() {
+        return hookline.port();
+    }
+
+    /** The HTTPS port, or -1 without HTTPS. */
+    public int tlsPort() {
+        return hookline.tlsPort();
+    }
+
     public Backend backend() {
         return backend;
     }
