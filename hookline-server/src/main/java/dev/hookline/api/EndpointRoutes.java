@@ -167,9 +167,12 @@ final class EndpointRoutes {
         out.put("url", ep.url());
         out.put("enabled", ep.enabled());
         out.setAll(ep.policy().toJson());
-        // Custom header values are receivers' credentials: sealed at rest, shown to no one (names only).
+        // Custom header values and a TLS client key are credentials: sealed at rest, shown to no one.
         ObjectNode headers = (ObjectNode) out.get("headers");
         ep.policy().headers().keySet().forEach(name -> headers.put(name, MASKED));
+        if (ep.policy().tls() != null && ep.policy().tls().clientKey() != null) {
+            ((ObjectNode) out.get("tls")).put("client_key", MASKED);
+        }
         if (ep.publicKey() != null) {
             ((ObjectNode) out.get("signature")).put("public_key", ep.publicKey());
         }

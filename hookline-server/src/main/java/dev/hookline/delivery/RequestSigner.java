@@ -54,7 +54,7 @@ final class RequestSigner {
         putIfNamed(headers, meta.id(), message.id());
         headers.put(policy.signatureHeader(),
                 policy.signature().scheme().sign(secrets.active(nowMillis), message.id(), timestamp, body));
-        return new SignedRequest(endpoint.url(), headers, body, policy.timeoutMs(), policy.tlsCa());
+        return new SignedRequest(endpoint.url(), headers, body, policy.timeoutMs(), policy.tlsCa(), policy.tls());
     }
 
     private static void putIfNamed(Map<String, String> headers, String name, String value) {

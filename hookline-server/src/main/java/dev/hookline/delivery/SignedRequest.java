@@ -5,6 +5,8 @@ import java.util.Map;
 
 /**
  * A delivery ready to go on the wire: exactly these headers and bytes; {@code trusted} is null
- * unless the endpoint trusts its own certificates rather than the public CAs.
+ * unless the endpoint trusts its own certificates rather than the public CAs, and {@code tls} null
+ * unless it presents a client certificate.
  */
-record SignedRequest(String url, Map<String, String> headers, byte[] body, int timeoutMs, TrustedCa trusted) {}
+record SignedRequest(String url, Map<String, String> headers, byte[] body, int timeoutMs, TrustedCa trusted,
+                     dev.hookline.outbound.EndpointTls tls) {}

@@ -4,6 +4,8 @@ import dev.hookline.outbound.TrustedCa;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.uri.UriInfo;
 import io.helidon.common.uri.UriPath;
+import dev.hookline.outbound.EndpointTls;
+import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.ClientUri;
 import io.helidon.webclient.api.DnsAddressLookup;
@@ -41,6 +43,11 @@ final class WebhookSender {
      * not worth evicting.
      */
     private final Map<String, WebClient> privateTrust = new ConcurrentHashMap<>();
+    /** Client certificates (with the endpoint's trust), built once each: building parses PEM and makes key managers. */
+    private final com.github.benmanes.caffeine.cache.Cache<ClientTls, Tls> clientTls =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
+
+    private record ClientTls(EndpointTls certificate, TrustedCa trusted) {}
 
     WebhookSender(SsrfGuard guard) {
         DnsResolver resolver = new DnsResolver() {
@@ -90,6 +97,9 @@ final class WebhookSender {
                     .uri(target(request.url()))
                     .followRedirects(false)
                     .readTimeout(Duration.ofMillis(request.timeoutMs()));
+            if (request.tls() != null) {
+                post.tls(clientTls.get(new ClientTls(request.tls(), request.trusted()), WebhookSender::tlsOf));
+            }
             for (Map.Entry<String, String> h : request.headers().entrySet()) {
                 post.header(HeaderNames.create(h.getKey()), h.getValue());
             }
@@ -103,6 +113,21 @@ final class WebhookSender {
         } catch (RuntimeException e) {
             return new SendResult(null, null, elapsedMillis(start), describe(e, request.timeoutMs()));
         }
+    }
+
+    /**
+     * An endpoint's client certificate, presented when the receiver asks for one, with the trust the
+     * endpoint's client has (its own CA, or the public ones): a request's TLS replaces its client's.
+     * Host names are still verified.
+     */
+    static Tls tlsOf(ClientTls settings) {
+        var builder = Tls.builder()
+                .privateKey(EndpointTls.privateKey("tls.client_key", settings.certificate().clientKey()))
+                .privateKeyCertChain(EndpointTls.certificates("tls.client_cert", settings.certificate().clientCert()));
+        if (settings.trusted() != null) {
+            builder.trust(settings.trusted().certificates());
+        }
+        return builder.build();
     }
 
     /**

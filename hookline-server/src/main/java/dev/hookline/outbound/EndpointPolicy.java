@@ -36,6 +36,7 @@ public record EndpointPolicy(
         Integer rateLimit,
         boolean fifo,
         TrustedCa tlsCa,
+        EndpointTls tls,
         Map<String, String> metadata) {
 
     /**
@@ -53,7 +54,7 @@ public record EndpointPolicy(
 
     static final Set<String> FIELDS = Set.of("name", "description", "events", "channels", "filter", "signature",
             "header_prefix", "event_header", "timestamp_header", "attempt_header", "id_header", "headers",
-            "timeout_ms", "retry", "payload_format", "envelope", "max_concurrency", "rate_limit", "fifo", "tls_ca", "metadata");
+            "timeout_ms", "retry", "payload_format", "envelope", "max_concurrency", "rate_limit", "fifo", "tls_ca", "tls", "metadata");
 
     /**
      * Header names no endpoint setting may name, whichever setting it is: framing and hop-by-hop
@@ -102,6 +103,7 @@ public record EndpointPolicy(
                 intOrNull(f.integer("rate_limit", 1, 10_000)),
                 Boolean.TRUE.equals(f.bool("fifo")),
                 trustedCa(f),
+                EndpointTls.fromJson(f.object("tls")),
                 metadata(f));
     }
 
@@ -171,6 +173,13 @@ public record EndpointPolicy(
         out.put("rate_limit", rateLimit);
         out.put("fifo", fifo);
         out.put("tls_ca", tlsCa == null ? null : tlsCa.pem());
+        if (tls == null) {
+            out.putNull("tls");
+        } else {
+            ObjectNode t = out.putObject("tls");
+            t.put("client_cert", tls.clientCert());
+            t.put("client_key", tls.clientKey());
+        }
         ObjectNode m = out.putObject("metadata");
         metadata.forEach(m::put);
         return out;

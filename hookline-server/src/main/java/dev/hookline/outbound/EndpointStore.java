@@ -53,8 +53,8 @@ public final class EndpointStore {
     private static final String COLUMNS = "id, app_id, uid, url, enabled, policy, public_key, consecutive_failures,"
             + " circuit_open_until, failing_since, disabled_reason, created_at, updated_at";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The stored policy's field for the sealed custom headers (the API's {@code headers}). */
-    private static final String SEALED_HEADERS = "sealed_headers";
+    /** The policy fields stored sealed, as {@code sealed_<field>}. */
+    private static final List<String> SEALED = List.of("headers", "tls");
 
     /** Parsed policies by endpoint id, valid while the row's updated_at is unchanged; bounded, least recently used out. */
     private final com.github.benmanes.caffeine.cache.Cache<String, CachedPolicy> parsed =
@@ -291,14 +291,17 @@ public final class EndpointStore {
     }
 
     /**
-     * The policy as stored: its custom header values sealed like secrets, since they are where
-     * receivers' credentials go ({@code Authorization}, {@code X-Api-Key}).
+     * The policy as stored: the fields that hold credentials sealed like secrets — custom headers
+     * (where receivers' {@code Authorization} goes) and TLS (a client key) — each as
+     * {@code sealed_<field>}.
      */
     private String stored(EndpointPolicy policy) {
         ObjectNode json = policy.toJson();
-        var headers = json.remove("headers");
-        if (headers != null && !headers.isEmpty()) {
-            json.put(SEALED_HEADERS, cipher.seal(headers.toString()));
+        for (String field : SEALED) {
+            var value = json.remove(field);
+            if (value != null && !value.isNull() && !value.isEmpty()) {
+                json.put("sealed_" + field, cipher.seal(value.toString()));
+            }
         }
         return json.toString();
     }
@@ -306,10 +309,12 @@ public final class EndpointStore {
     private EndpointPolicy policy(ResultSet rs) throws SQLException {
         try {
             ObjectNode json = (ObjectNode) JSON.readTree(rs.getString("policy"));
-            var sealed = json.remove(SEALED_HEADERS);
-            if (sealed != null) {
-                json.set("headers", JSON.readTree(cipher.open(sealed.textValue())));
-            } // else a row written before headers were sealed, or without headers: "headers" is as stored
+            for (String field : SEALED) {
+                var sealed = json.remove("sealed_" + field);
+                if (sealed != null) {
+                    json.set(field, JSON.readTree(cipher.open(sealed.textValue())));
+                } // else a row written before the field was sealed, or without it: the field is as stored
+            }
             return EndpointPolicy.fromJson(Fields.of(json));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("endpoint " + rs.getString("id") + " has an unreadable policy", e);
