@@ -116,6 +116,7 @@ public final class ApiServer implements AutoCloseable {
                 .shutdownHook(false)
                 .maxPayloadSize(16L * 1024 * 1024)
                 .shutdownGracePeriod(Duration.ofSeconds(5))
+                .directHandlers(TransportErrors.handlers())
                 .routing(routing);
         if (https == null || https.cert() == null) {
             certificate = null;
@@ -126,7 +127,7 @@ public final class ApiServer implements AutoCloseable {
             if (https.http()) {
                 tlsSocket = HTTPS_SOCKET;
                 builder.putSocket(HTTPS_SOCKET, socket -> socket.host(host).port(https.port()).tls(tls)
-                        .maxPayloadSize(16L * 1024 * 1024).routing(routing));
+                        .maxPayloadSize(16L * 1024 * 1024).directHandlers(TransportErrors.handlers()).routing(routing));
             } else {
                 tlsSocket = WebServer.DEFAULT_SOCKET_NAME; // HTTP off: the main listener speaks only HTTPS, on the HTTPS port
                 builder.port(https.port()).tls(tls);

@@ -213,6 +213,23 @@ class HostileInputTest {
                 .extracting(Receiver.Request::target).containsOnly(expected);
     }
 
+    /** Found by {@link HostileInputFuzzTest}: the web server answered an over-long URL with an empty 414. */
+    @Test
+    void anOverLongUrlOrHeaderIsAClearJsonError() throws Exception {
+        HttpResponse<String> longUrl = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/apps?after=" + "a".repeat(40_000)))
+                .header("Authorization", "Bearer " + TestServer.ROOT_KEY).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(longUrl.statusCode()).isEqualTo(414);
+        assertThat(longUrl.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(JSON.readTree(longUrl.body()).at("/error/code").asText()).isEqualTo("uri_too_long");
+
+        HttpResponse<String> bigHeader = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/apps"))
+                .header("Authorization", "Bearer " + TestServer.ROOT_KEY).header("X-Big", "b".repeat(40_000)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(bigHeader.statusCode()).isBetween(400, 499);
+        assertThat(bigHeader.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(JSON.readTree(bigHeader.body()).at("/error/message").asText()).isNotBlank();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"http://example.com:0/h", "http://example.com:65536/h", "https://example.com:99999999/h"})
     void portsOutsideOneTo65535AreRefused(String url) {
