@@ -16,6 +16,8 @@ import java.util.HexFormat;
  */
 final class MasterKey {
     static final String FILE = "master.key";
+    /** What the database's key check holds, sealed: opening it proves a key is the database's. */
+    static final String CANARY = "hookline-master-key-check";
 
     private MasterKey() {}
 
@@ -43,7 +45,7 @@ final class MasterKey {
      * PostgreSQL) refuses to start rather than fail on every secret later.
      */
     static void checkAgainst(dev.hookline.store.Database db, dev.hookline.core.SecretCipher cipher) {
-        String canary = "hookline-master-key-check";
+        String canary = CANARY;
         String sealed = db.read(c -> dev.hookline.store.Sql.one(c, "SELECT value FROM meta WHERE name = 'master_key_check'",
                 rs -> rs.getString(1))).orElse(null);
         if (sealed == null) {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code hookline <command>}: the entry point of the jar. */
 @Command(name = "hookline", mixinStandardHelpOptions = true, version = "Hookline 0.1.0",
         description = "Self-hosted webhook gateway.",
-        subcommands = {HooklineCommand.Serve.class, HooklineCommand.Migrate.class, ListenCommand.class,
+        subcommands = {HooklineCommand.Serve.class, HooklineCommand.Migrate.class, HooklineCommand.RotateMasterKey.class,
+            ListenCommand.class,
             DeliveryCommands.Send.class, DeliveryCommands.Replay.class, VerifyCommand.class, DeliveryCommands.Recover.class,
             ResourceCommands.Apps.class, ResourceCommands.Endpoints.class, ResourceCommands.Messages.class,
             ResourceCommands.Attempts.class, ResourceCommands.Sources.class, ResourceCommands.Keys.class,
@@ -52,6 +53,26 @@ public final class HooklineCommand implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
+    /** Where the data is: flags over the HOOKLINE_* environment. */
+    static final class StoreOptions {
+        @Option(names = "--data-dir", description = "data folder (HOOKLINE_DATA_DIR, default ./data)")
+        Path dataDir;
+
+        @Option(names = "--database-url", description = "database URL (HOOKLINE_DATABASE_URL, default SQLite in the data folder)")
+        String databaseUrl;
+
+        Settings settings() {
+            Settings settings = Settings.fromEnvironment(System.getenv());
+            if (dataDir != null) {
+                settings = settings.withDataDir(dataDir);
+            }
+            if (databaseUrl != null) {
+                settings = settings.withDatabaseUrl(databaseUrl);
+            }
+            return settings;
+        }
+    }
+
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = "Start the server. Flags override the HOOKLINE_* environment variables.")
     static final class Serve implements Callable<Integer> {
@@ -61,29 +82,20 @@ public final class HooklineCommand implements Runnable {
         @Option(names = "--host", description = "address to listen on (HOOKLINE_HOST, default 0.0.0.0; 127.0.0.1 for this machine only)")
         String host;
 
-        @Option(names = "--data-dir", description = "data folder (HOOKLINE_DATA_DIR, default ./data)")
-        Path dataDir;
-
-        @Option(names = "--database-url", description = "database URL (HOOKLINE_DATABASE_URL, default SQLite in the data folder)")
-        String databaseUrl;
+        @CommandLine.Mixin
+        StoreOptions store;
 
         @Option(names = "--allow-private-targets", description = "allow endpoints on loopback/private addresses (HOOKLINE_ALLOW_PRIVATE_TARGETS)")
         Boolean allowPrivateTargets;
 
         @Override
         public Integer call() throws InterruptedException {
-            Settings settings = Settings.fromEnvironment(System.getenv());
+            Settings settings = store.settings();
             if (port != null) {
                 settings = settings.withPort(port);
             }
             if (host != null) {
                 settings = settings.withHost(host);
-            }
-            if (dataDir != null) {
-                settings = settings.withDataDir(dataDir);
-            }
-            if (databaseUrl != null) {
-                settings = settings.withDatabaseUrl(databaseUrl);
             }
             if (allowPrivateTargets != null) {
                 settings = settings.withAllowPrivateTargets(allowPrivateTargets);
@@ -134,6 +146,30 @@ public final class HooklineCommand implements Runnable {
                     new database with HOOKLINE_MASTER_KEY set to that key (the contents of %s,
                     unless HOOKLINE_MASTER_KEY was set here) and HOOKLINE_DATABASE_URL set to the target.
                     """.formatted(from.resolve("master.key")));
+            return 0;
+        }
+    }
+
+    @Command(name = "rotate-master-key", mixinStandardHelpOptions = true,
+            description = "Seal every stored secret again under a new master key. Stop every node first.")
+    static final class RotateMasterKey implements Callable<Integer> {
+        @CommandLine.Mixin
+        StoreOptions store;
+
+        @Override
+        public Integer call() throws Exception {
+            Settings settings = store.settings();
+            var rotated = dev.hookline.MasterKeyRotation.run(settings);
+            System.out.printf("Sealed %d values again under a new master key.%n", rotated.values());
+            if (rotated.newKeyToSet() == null) {
+                System.out.println("The new key replaced " + settings.dataDir().resolve("master.key") + ".");
+            } else {
+                System.out.printf("""
+                        The old key came from HOOKLINE_MASTER_KEY. Start every node with this one, shown once:
+
+                          HOOKLINE_MASTER_KEY=%s
+                        """, rotated.newKeyToSet());
+            }
             return 0;
         }
     }
