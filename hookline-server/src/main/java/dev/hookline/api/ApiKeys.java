@@ -112,6 +112,15 @@ final class ApiKeys {
         return live.map(Live::principal);
     }
 
+    /** Whether {@code bearer} is no key at all (a revoked or expired key is a key: an honest stale client, not a guess). */
+    boolean isUnknown(String bearer) {
+        if (bearer.isEmpty() || bearer.length() > 200) {
+            return true;
+        }
+        return db.read(c -> Sql.one(c, "SELECT id FROM api_keys WHERE key_hash = ?", rs -> rs.getString(1),
+                HexFormat.of().formatHex(Hashes.sha256(bearer)))).isEmpty();
+    }
+
     /** Records a use; best effort, since a saturated writer must not turn a valid key into a failed request. */
     private void touch(String keyId, long now) {
         try {

@@ -62,7 +62,7 @@ public final class ApiServer implements AutoCloseable {
         this.requestedPort = port;
         HttpRouting.Builder routing = HttpRouting.builder();
         PortalTokens portal = new PortalTokens(services.cipher().derive("hookline portal token v1"), clock);
-        Router router = new Router(routing, keys, portal);
+        Router router = new Router(routing, keys, portal, clock);
         AppAccess access = new AppAccess(apps);
 
         // /health is the old name of /health/live, kept for the scripts that use it.

@@ -32,11 +32,14 @@ public final class Router {
     // Every route goes through this class, so this list is the whole API: the OpenAPI test walks it.
     private final List<ApiServer.Route> table = new ArrayList<>();
     private final PortalTokens portal;
+    private final java.time.Clock clock;
+    private final KeyGuessing guessing = new KeyGuessing();
 
-    Router(HttpRouting.Builder routing, ApiKeys keys, PortalTokens portal) {
+    Router(HttpRouting.Builder routing, ApiKeys keys, PortalTokens portal, java.time.Clock clock) {
         this.routing = routing;
         this.keys = keys;
         this.portal = portal;
+        this.clock = clock;
     }
 
     /** A management route: needs {@code Authorization: Bearer <api key>}. */
@@ -95,10 +98,22 @@ public final class Router {
         try {
             Principal principal = null;
             if (authenticated) {
+                String address = req.remotePeer().address() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+                        ? a.getAddress().getHostAddress() : "unknown";
+                long wait = guessing.waitMillis(address, clock.millis());
+                if (wait > 0) {
+                    return Reply.error(429, "rate_limited", "too many unknown API keys from this address; try again later")
+                            .withHeader("Retry-After", Long.toString((wait + 999) / 1000));
+                }
                 String header = req.headers().value(HeaderNames.AUTHORIZATION).orElse("");
                 String bearer = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
                 principal = (PortalTokens.looksLikeOne(bearer) ? portal.verify(bearer) : keys.authenticate(bearer)).orElse(null);
                 if (principal == null) {
+                    // Portal links are checked by their MAC, without a database read, and cannot be
+                    // guessed; an expired one is no guess either. Only unknown API keys count.
+                    if (bearer != null && !PortalTokens.looksLikeOne(bearer) && keys.isUnknown(bearer)) {
+                        guessing.unknownKey(address, clock.millis());
+                    }
                     return Reply.error(401, "unauthorized", bearer == null
                             ? "send an API key as 'Authorization: Bearer <key>'"
                             : "the API key is not valid or was revoked")
