@@ -35,7 +35,7 @@ final class ApiKeyRoutes {
 
     private Reply create(Call call) {
         call.requireRoot();
-        Fields f = call.fields().allowOnly(Set.of("name", "app", "read_only", "expires_at"));
+        Fields f = call.fields().allowOnly(Set.of("name", "app", "read_only", "expires_at", "rate_limit"));
         String name = f.requiredString("name");
         if (name.isBlank() || name.length() > 200) {
             throw new Failure.Invalid("name", "must be 1 to 200 characters");
@@ -47,7 +47,9 @@ final class ApiKeyRoutes {
         if (expiresAt != null && expiresAt <= clock.millis()) {
             throw new Failure.Invalid("expires_at", "must be in the future");
         }
-        ApiKeys.Created created = keys.create(name, appId, Boolean.TRUE.equals(f.bool("read_only")), expiresAt);
+        Long rate = f.integer("rate_limit", 1, 1_000_000);
+        ApiKeys.Created created = keys.create(name, appId, Boolean.TRUE.equals(f.bool("read_only")), expiresAt,
+                rate == null ? null : Math.toIntExact(rate));
         ObjectNode out = view(created.key());
         out.put("key", created.secret());
         return Reply.created(out);
@@ -61,6 +63,11 @@ final class ApiKeyRoutes {
         out.put("key_prefix", key.keyPrefix());
         out.put("read_only", key.readOnly());
         Json.putTime(out, "expires_at", key.expiresAt());
+        if (key.ratePerMinute() == null) {
+            out.putNull("rate_limit");
+        } else {
+            out.put("rate_limit", key.ratePerMinute());
+        }
         Json.putTime(out, "last_used_at", key.lastUsedAt());
         Json.putTime(out, "created_at", key.createdAt());
         return out;

@@ -40,8 +40,8 @@ final class ApiKeys {
     static final String GENERATED_ROOT_NAME = "root (generated at first start)";
     static final long LAST_USED_RESOLUTION_MILLIS = 60_000;
 
-    record ApiKey(String id, String name, String appId, String keyPrefix, boolean readOnly, Long expiresAt, Long lastUsedAt,
-                  long createdAt) {}
+    record ApiKey(String id, String name, String appId, String keyPrefix, boolean readOnly, Long expiresAt, Integer ratePerMinute,
+                  Long lastUsedAt, long createdAt) {}
 
     private final Database db;
     private final Clock clock;
@@ -99,10 +99,11 @@ final class ApiKeys {
         }
         long now = clock.millis();
         record Live(Principal principal, Long lastUsedAt) {}
-        Optional<Live> live = db.read(c -> Sql.one(c, "SELECT k.id, k.app_id, k.read_only, k.last_used_at FROM api_keys k"
+        Optional<Live> live = db.read(c -> Sql.one(c, "SELECT k.id, k.app_id, k.read_only, k.rate_limit, k.last_used_at FROM api_keys k"
                         + " WHERE k.key_hash = ? AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?)"
                         + " AND (k.app_id IS NULL OR EXISTS (SELECT 1 FROM apps a WHERE a.id = k.app_id))",
-                rs -> new Live(new Principal(rs.getString("id"), rs.getString("app_id"), rs.getInt("read_only") == 1),
+                rs -> new Live(new Principal(rs.getString("id"), rs.getString("app_id"), rs.getInt("read_only") == 1,
+                        nullableInt(rs, "rate_limit")),
                         Sql.nullableLong(rs, "last_used_at")), HexFormat.of().formatHex(hash), now));
         live.ifPresent(l -> {
             if (l.lastUsedAt() == null || l.lastUsedAt() < now - LAST_USED_RESOLUTION_MILLIS) {
@@ -138,14 +139,16 @@ final class ApiKeys {
         }
     }
 
-    Created create(String name, String appId, boolean readOnly, Long expiresAt) {
+    Created create(String name, String appId, boolean readOnly, Long expiresAt, Integer ratePerMinute) {
         String secret = PREFIX + Ids.token(32);
         long now = clock.millis();
-        ApiKey key = new ApiKey(Ids.next("key"), name, appId, secret.substring(0, PREFIX.length() + 6), readOnly, expiresAt, null, now);
+        ApiKey key = new ApiKey(Ids.next("key"), name, appId, secret.substring(0, PREFIX.length() + 6), readOnly, expiresAt,
+                ratePerMinute, null, now);
         boolean wake = db.write(c -> {
-            Sql.update(c, "INSERT INTO api_keys (id, name, app_id, key_hash, key_prefix, read_only, expires_at, created_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    key.id(), name, appId, HexFormat.of().formatHex(Hashes.sha256(secret)), key.keyPrefix(), readOnly, expiresAt, now);
+            Sql.update(c, "INSERT INTO api_keys (id, name, app_id, key_hash, key_prefix, read_only, expires_at, rate_limit, created_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    key.id(), name, appId, HexFormat.of().formatHex(Hashes.sha256(secret)), key.keyPrefix(), readOnly, expiresAt,
+                    ratePerMinute, now);
             return operational.emit(c, OperationalEvents.APIKEY_CREATED, event(key), now);
         });
         if (wake) {
@@ -184,7 +187,12 @@ final class ApiKeys {
 
     private static ApiKey row(ResultSet rs) throws SQLException {
         return new ApiKey(rs.getString("id"), rs.getString("name"), rs.getString("app_id"), rs.getString("key_prefix"),
-                rs.getInt("read_only") == 1, Sql.nullableLong(rs, "expires_at"), Sql.nullableLong(rs, "last_used_at"),
-                rs.getLong("created_at"));
+                rs.getInt("read_only") == 1, Sql.nullableLong(rs, "expires_at"), nullableInt(rs, "rate_limit"),
+                Sql.nullableLong(rs, "last_used_at"), rs.getLong("created_at"));
+    }
+
+    private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+        Long value = Sql.nullableLong(rs, column);
+        return value == null ? null : Math.toIntExact(value);
     }
 }

@@ -1,6 +1,7 @@
 package dev.hookline.api;
 
 import dev.hookline.core.Failure;
+import dev.hookline.core.SlidingWindowLimiter;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Handler;
@@ -34,6 +35,8 @@ public final class Router {
     private final PortalTokens portal;
     private final java.time.Clock clock;
     private final KeyGuessing guessing = new KeyGuessing();
+    /** Keys' own limits (a window of counters per key, fixed memory whatever the limit; counted per node). */
+    private final SlidingWindowLimiter perKey = new SlidingWindowLimiter();
 
     Router(HttpRouting.Builder routing, ApiKeys keys, PortalTokens portal, java.time.Clock clock) {
         this.routing = routing;
@@ -118,6 +121,11 @@ public final class Router {
                             ? "send an API key as 'Authorization: Bearer <key>'"
                             : "the API key is not valid or was revoked")
                             .withHeader("WWW-Authenticate", "Bearer");
+                }
+                if (principal.ratePerMinute() != null && perKey.acquire(principal.keyId(), principal.ratePerMinute(), 60_000,
+                        clock.millis()) instanceof SlidingWindowLimiter.Decision.Refused refused) {
+                    return Reply.error(429, "rate_limited", "this API key is limited to " + principal.ratePerMinute() + " calls a minute")
+                            .withHeader("Retry-After", Long.toString(Math.max(1, (refused.retryAfterMillis() + 999) / 1000)));
                 }
                 Method method = req.prologue().method();
                 if (principal.readOnly() && method != Method.GET && method != Method.HEAD) {

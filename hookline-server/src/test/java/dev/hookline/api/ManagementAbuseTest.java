@@ -8,8 +8,8 @@ import dev.hookline.testing.TestServer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Guessing API keys from one address is slowed to a stop; a client with a revoked key is not taken for a guesser. */
-class KeyGuessingTest {
+/** Abuse limits on the management API: key guessing from one address is slowed to a stop, and a key's own rate limit holds. */
+class ManagementAbuseTest {
     @Test
     void anAddressThatGuessesKeysIsAnswered429UntilItsWindowPasses() {
         ShiftableClock clock = new ShiftableClock();
@@ -25,6 +25,27 @@ class KeyGuessingTest {
 
             clock.advance(KeyGuessing.WINDOW.plus(Duration.ofSeconds(2)));
             assertThat(server.call("GET", "/v1/apps", null, TestServer.ROOT_KEY).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aKeyWithARateLimitIsAnswered429BeyondItUntilTheMinuteHasRoom() {
+        ShiftableClock clock = new ShiftableClock();
+        try (TestServer server = new TestServer(clock)) {
+            Response created = server.post("/v1/api-keys", "{\"name\":\"metered\",\"rate_limit\":5}");
+            assertThat(created.json("/rate_limit").asInt()).isEqualTo(5);
+            String key = created.text("/key");
+            for (int i = 0; i < 5; i++) {
+                assertThat(server.call("GET", "/v1/apps", null, key).status()).isEqualTo(200);
+            }
+
+            Response limited = server.call("GET", "/v1/apps", null, key);
+            assertThat(limited.status()).isEqualTo(429);
+            assertThat(limited.raw().headers().firstValue("Retry-After")).isPresent();
+            assertThat(server.call("GET", "/v1/apps", null, TestServer.ROOT_KEY).status()).isEqualTo(200); // others are not limited
+
+            clock.advance(Duration.ofSeconds(62));
+            assertThat(server.call("GET", "/v1/apps", null, key).status()).isEqualTo(200);
         }
     }
 
