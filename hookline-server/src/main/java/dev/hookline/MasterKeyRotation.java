@@ -21,7 +21,8 @@ import java.util.Map;
  * {@code hookline rotate-master-key}: every value sealed with the current master key — endpoint
  * secrets (current and previous), the sealed fields of endpoint policies (custom headers, TLS),
  * source secrets, and the database's key check — opened and sealed again with a new key, in one
- * transaction, so the database is never half under one key and half under the other.
+ * transaction, so the database is never half under one key and half under the other. Custom
+ * headers an older version stored in clear are sealed on the way.
  *
  * <p>When the key lives in the data folder's {@code master.key}, the new key is written beside it
  * first ({@code master.key.new}), the transaction commits, and the new file then replaces the old:
@@ -35,6 +36,8 @@ public final class MasterKeyRotation {
             "endpoints", List.of("secret", "previous_secret"),
             "sources", List.of("secret", "previous_secret"));
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Policy fields that older versions stored in clear. */
+    private static final java.util.Set<String> LEGACY_CLEAR = java.util.Set.of("headers", "tls");
 
     /** How many values were sealed again, and the new key when it is for the operator to keep (else null). */
     public record Rotated(int values, String newKeyToSet) {
@@ -91,6 +94,11 @@ public final class MasterKeyRotation {
             for (String field : fieldNames(policy)) {
                 if (field.startsWith("sealed_")) {
                     policy.put(field, to.seal(from.open(policy.get(field).textValue())));
+                    changed = true;
+                    n++;
+                } else if (LEGACY_CLEAR.contains(field) && policy.get(field).isObject() && !policy.get(field).isEmpty()) {
+                    // written in clear by a version before these were sealed: sealed now, under the new key
+                    policy.put("sealed_" + field, to.seal(policy.remove(field).toString()));
                     changed = true;
                     n++;
                 }

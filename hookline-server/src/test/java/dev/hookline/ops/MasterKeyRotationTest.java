@@ -48,8 +48,17 @@ class MasterKeyRotationTest {
             String url = server.get("/v1/sources").text("/data/0/url");
             String receivePath = url.substring(url.indexOf("/webhooks/"));
             String oldKey = Files.readString(server.dataDir().resolve("master.key")).trim();
+            String legacyApp = server.createApp("Written by an older version");
+            String legacy = server.createEndpoint(legacyApp, "{\"url\":\"" + receiver.url() + "\"}").text("/id");
             List<String> before = sealedValues(server);
             server.stop();
+            // an older version stored custom headers in clear in the policy
+            try (var c = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("hookline.db"));
+                 var s = c.prepareStatement("UPDATE endpoints SET policy = json_set(policy, '$.headers', json('{\"X-Old\":\"clear-legacy-value\"}'))"
+                         + " WHERE id = ?")) {
+                s.setString(1, legacy);
+                assertThat(s.executeUpdate()).isEqualTo(1);
+            }
 
             int exit = new CommandLine(new HooklineCommand()).execute("rotate-master-key", "--data-dir", server.dataDir().toString());
 
@@ -63,10 +72,15 @@ class MasterKeyRotationTest {
                 assertThat(after.get(i)).isNotEqualTo(before.get(i));
             }
 
+            assertThat(after).noneMatch(row -> row.contains("clear-legacy-value"));
+
             server.start();
+            server.send(legacyApp, "legacy.check", "{}");
+            Await.until("the legacy endpoint's delivery", WAIT, () -> receiver.count() == 1);
+            assertThat(receiver.requests().get(0).header("X-Old")).isEqualTo("clear-legacy-value");
             server.send(app, "after.rotation", "{}");
-            Await.until("a delivery under the new key", WAIT, () -> receiver.count() == 1);
-            Receiver.Request delivered = receiver.requests().get(0);
+            Await.until("a delivery under the new key", WAIT, () -> receiver.count() == 2);
+            Receiver.Request delivered = receiver.requests().get(1);
             new Webhook(secret).verify(delivered.bodyText(), delivered.headers());
             assertThat(delivered.header("X-Token")).isEqualTo("kept-across");
             byte[] body = "{\"x\":1}".getBytes(StandardCharsets.UTF_8);
