@@ -59,6 +59,9 @@ class AuthorizationTableTest {
 
     static final List<Row> TABLE = java.util.stream.Stream.of(List.of(
             new Row("GET", "/health", Access.OPEN, 200, null),
+            new Row("GET", "/metrics", Access.OPEN, 200, null),
+            new Row("GET", "/openapi.json", Access.OPEN, 200, null),
+            new Row("GET", "/docs", Access.OPEN, 200, null),
             new Row("POST", "/webhooks/{token}", Access.OPEN, 200, "{\"hello\":1}"),
             new Row("POST", "/v1/webhooks/{token}", Access.OPEN, 200, "{\"hello\":1}"),
 
