@@ -191,6 +191,7 @@ final class WebhookSender {
 
     /** A short, secret-free description of why no response came. */
     static String describe(Throwable e, int timeoutMs) {
+        Throwable root = e;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SocketTimeoutException) {
                 return "timed out after " + timeoutMs + " ms";
@@ -201,12 +202,18 @@ final class WebhookSender {
             if (t instanceof UnknownHostException u) {
                 return "could not resolve host: " + u.getMessage();
             }
+            if (t instanceof javax.net.ssl.SSLException) {
+                return "TLS handshake failed";
+            }
+            if (t instanceof java.net.SocketException s) {
+                // e.g. a receiver that closes on a TLS client without the certificate it demands
+                return "the connection was closed" + (s.getMessage() == null ? "" : ": " + s.getMessage());
+            }
+            root = t;
         }
-        if (e instanceof javax.net.ssl.SSLException || e.getCause() instanceof javax.net.ssl.SSLException) {
-            return "TLS handshake failed";
-        }
-        // No class names: the error is shown to the endpoint's owner, who needs what happened, not our internals.
-        String message = e.getMessage();
+        // No class names: the error is shown to the endpoint's owner, who needs what happened, not our
+        // internals; the innermost message is the one that says it (outer ones repeat it with class names).
+        String message = root.getMessage();
         return message == null || message.isBlank() ? "the request failed" : "the request failed: " + message;
     }
 
