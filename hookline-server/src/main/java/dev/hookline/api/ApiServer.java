@@ -102,11 +102,11 @@ public final class ApiServer implements AutoCloseable {
         PortalLinks portalLinks = new PortalLinks(portal, publicUrl, clock);
         new PortalRoutes(portalLinks, access).register(router);
         new WebAssets().register(routing);
-        this.routes = router.table();
-        // Svix's API follows Svix's own OpenAPI document, not Hookline's: bound after the table that
-        // /openapi.json is checked against, so it stays out of it (docs/svix-migration.md documents it).
+        // Svix's API follows Svix's own OpenAPI document, not Hookline's (docs/svix-migration.md documents it);
+        // its routes are in the table all the same, so the authorization test walks them too.
         new SvixApi(db, apps, endpoints, messages, services.queue(), services.eventTypes(), access,
                 EndpointRoutes.onUpdate(services.operational()), services.operational()::wake, portalLinks, clock).register(router);
+        this.routes = router.table();
         routing.any("/api/v1/*", (req, res) -> Router.respond(res, SvixApi.unrouted(req.prologue().method().text(), req.path().path())));
         routing.any((req, res) -> Router.respond(res, router.unrouted(req)));
 
@@ -173,7 +173,7 @@ public final class ApiServer implements AutoCloseable {
         return server.port();
     }
 
-    /** Every route of Hookline's own API (Svix's /api/v1 aside), in the order registered. */
+    /** Every route, Svix's /api/v1 included, in the order registered. */
     public List<Route> routes() {
         return routes;
     }

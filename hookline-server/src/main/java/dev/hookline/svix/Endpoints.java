@@ -153,12 +153,22 @@ final class Endpoints {
         return out;
     }
 
-    /** {@code {headers, sensitive}}: the custom headers every delivery carries; Hookline marks none sensitive. */
+    /**
+     * {@code {headers, sensitive}}: the custom headers every delivery carries. To a read-only caller
+     * every one is {@code sensitive}, its value not shown, as Svix does for headers marked so: custom
+     * headers hold receivers' credentials, and read-only access is for looking, not for borrowing them.
+     */
     private Reply headers(Call call) {
         ObjectNode out = Json.object();
         ObjectNode headers = out.putObject("headers");
-        endpoint(call).policy().headers().forEach(headers::put);
-        out.putArray("sensitive");
+        var sensitive = out.putArray("sensitive");
+        endpoint(call).policy().headers().forEach((name, value) -> {
+            if (call.principal().readOnly()) {
+                sensitive.add(name);
+            } else {
+                headers.put(name, value);
+            }
+        });
         return Reply.ok(out);
     }
 
@@ -193,6 +203,10 @@ final class Endpoints {
 
     /** {@code {key}}: the secret deliveries are signed with now. */
     private Reply secret(Call call) {
+        if (call.principal().readOnly()) {
+            // The secret signs webhooks: whoever holds it can forge them, which is no way to look.
+            throw new Failure.Forbidden("this access is read-only: it may not read an endpoint's signing secret");
+        }
         Endpoint ep = endpoint(call);
         String key = endpoints.signable(List.of(ep.id())).get(ep.id()).secrets().current();
         ObjectNode out = Json.object();

@@ -60,7 +60,9 @@ class OpenApiDocumentTest {
 
     private static Map<String, Boolean> served() {
         Map<String, Boolean> out = new TreeMap<>();
-        server.routes().forEach(r -> out.put(r.method() + " " + r.path(), r.authenticated()));
+        // Svix's API at /api/v1 is Svix's own document's business (docs/svix-migration.md), not this one's.
+        server.routes().stream().filter(r -> !r.path().startsWith("/api/v1/"))
+                .forEach(r -> out.put(r.method() + " " + r.path(), r.authenticated()));
         return out;
     }
 
