@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import dev.hookline.cli.HooklineCommand;
+import dev.hookline.ops.LogEncoder;
 import dev.hookline.signature.HexSignature;
 import dev.hookline.testing.ApiClient.Response;
 import dev.hookline.testing.Await;
@@ -32,21 +33,26 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
- * A whole scenario — create, rotate, deliver, fail, receive, reject, migrate — with every logger at
- * its most verbose: no log line and no response body holds a secret, an API key, the master key or
- * a signature, except the one response that shows a new secret once.
+ * A whole scenario — create, rotate, deliver, fail, receive, reject, migrate, a portal link, the
+ * Svix-compatible API, the metrics — with every logger at its most verbose: no log line and no
+ * response body holds a secret, an API key, the master key or a signature, except the one response
+ * that shows a new secret once. Log lines are checked as the operator sees them, in both formats the
+ * console writes ({@link LogEncoder}, text and JSON), and the operator's own lines (each attempt,
+ * each refused post, each endpoint state change) must be among them.
  */
 class NoSecretLeakTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** What HOOKLINE_LOG_FORMAT sets (LogSettings), read by {@link LogEncoder} when it starts. */
+    private static final String FORMAT_PROPERTY = "hookline.log.format";
 
     /** Every secret the scenario meets, by what it is. */
     private final Map<String, String> secrets = new LinkedHashMap<>();
     /** Every response body, in order, with the secret (if any) it is the one place to show. */
     private final List<String> bodies = new ArrayList<>();
     private final Map<Integer, java.util.Set<String>> revealedIn = new HashMap<>();
-    private String token;
-    private String inboundSignature;
+    /** What the API shows its owner (a receive URL's token, a URL's credentials) but no log line may hold. */
+    private final Map<String, String> neverLogged = new LinkedHashMap<>();
 
     private Response seen(Response r) {
         bodies.add(r.raw().body());
@@ -90,10 +96,20 @@ class NoSecretLeakTest {
         }
 
         assertThat(captured.list).as("log events at the most verbose level").hasSizeGreaterThan(50);
+        assertThat(captured.list).as("the operator's lines: attempts delivered and failed, refused posts, state changes")
+                .anyMatch(e -> line(e, "hookline.attempt", "delivered"))
+                .anyMatch(e -> line(e, "hookline.attempt", "failed"))
+                .anyMatch(e -> line(e, "hookline.inbound", "inbound_refused"))
+                .anyMatch(e -> line(e, "hookline.endpoint", "endpoint_disabled"));
+        Map<String, String> logged = new LinkedHashMap<>(secrets);
+        logged.putAll(neverLogged);
         List<String> leaks = new ArrayList<>();
+        LogEncoder text = encoder(context, false);
+        LogEncoder json = encoder(context, true);
         for (ILoggingEvent event : captured.list) {
-            String line = rendered(event);
-            secrets.forEach((what, secret) -> {
+            String line = rendered(event) + " " + new String(text.encode(event), StandardCharsets.UTF_8)
+                    + " " + new String(json.encode(event), StandardCharsets.UTF_8);
+            logged.forEach((what, secret) -> {
                 if (line.contains(secret)) {
                     leaks.add(what + " in a log line of " + event.getLoggerName() + ": " + line);
                 }
@@ -108,15 +124,31 @@ class NoSecretLeakTest {
                 }
             });
         }
-        for (ILoggingEvent event : captured.list) {
-            if (rendered(event).contains(token)) { // a source's URL is shown to root keys, but never logged
-                leaks.add("a receive token in a log line of " + event.getLoggerName() + ": " + rendered(event));
-            }
-            if (rendered(event).contains(inboundSignature)) {
-                leaks.add("an inbound signature in a log line of " + event.getLoggerName() + ": " + rendered(event));
+        assertThat(leaks).isEmpty();
+    }
+
+    private static boolean line(ILoggingEvent e, String logger, String value) {
+        return e.getLoggerName().equals(logger) && e.getKeyValuePairs() != null
+                && e.getKeyValuePairs().stream().anyMatch(kv -> value.equals(String.valueOf(kv.value)));
+    }
+
+    /** The console's encoder as logback.xml sets it up, in the text or the JSON format. */
+    private static LogEncoder encoder(LoggerContext context, boolean jsonFormat) {
+        String before = System.getProperty(FORMAT_PROPERTY);
+        System.setProperty(FORMAT_PROPERTY, jsonFormat ? "json" : "text");
+        try {
+            LogEncoder encoder = new LogEncoder();
+            encoder.setContext(context);
+            encoder.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level %logger{24} - %msg %kvp%n");
+            encoder.start();
+            return encoder;
+        } finally {
+            if (before == null) {
+                System.clearProperty(FORMAT_PROPERTY);
+            } else {
+                System.setProperty(FORMAT_PROPERTY, before);
             }
         }
-        assertThat(leaks).isEmpty();
     }
 
     /** Everything a log line can print: the message, its arguments, key-value pairs, MDC and the exception chain. */
@@ -140,6 +172,8 @@ class NoSecretLeakTest {
     private void scenario() throws Exception {
         String customHeader = "receiver-credential-" + System.nanoTime();
         String sourceSecret = "inbound-secret-" + System.nanoTime();
+        String urlCredential = "url-credential-" + System.nanoTime();
+        neverLogged.put("a credential in an endpoint URL's query", urlCredential);
         try (Receiver ok = new Receiver(); Receiver failing = new Receiver().alwaysAnswering(500)) {
             TestServer server = new TestServer();
             secrets.put("the root key", TestServer.ROOT_KEY);
@@ -171,7 +205,8 @@ class NoSecretLeakTest {
             String failingApp = seen(server.post("/v1/apps", "{\"name\":\"Failing\"}")).text("/id");
             Response bad = server.post("/v1/apps/" + failingApp + "/endpoints", "{\"url\":\"" + failing.url() + "\",\"retry\":{\"schedule\":[1]}}");
             reveals(bad, "a failing endpoint's secret", bad.text("/secret"));
-            Response gone = server.post("/v1/apps/" + failingApp + "/endpoints", "{\"url\":\"http://127.0.0.1:9/hook\",\"retry\":{\"schedule\":[1]}}");
+            Response gone = server.post("/v1/apps/" + failingApp + "/endpoints", "{\"url\":\"http://127.0.0.1:9/hook?token="
+                    + urlCredential + "\",\"retry\":{\"schedule\":[1]}}");
             reveals(gone, "an unreachable endpoint's secret", gone.text("/secret"));
             String failed = seen(server.post("/v1/apps/" + failingApp + "/messages", "{\"event\":\"order.paid\",\"data\":{}}")).text("/id");
             Await.until("both deliveries to fail for good", WAIT, () -> server.get("/v1/apps/" + failingApp + "/messages/" + failed)
@@ -183,10 +218,10 @@ class NoSecretLeakTest {
             reveals(source, "a source secret", sourceSecret);
             reveals(source, "a source API key", source.text("/api_key"));
             String url = source.text("/url");
-            token = url.substring(url.lastIndexOf('/') + 1);
+            neverLogged.put("a receive token", url.substring(url.lastIndexOf('/') + 1)); // shown to root keys, never logged
             byte[] payload = "{\"event\":\"order.created\",\"id\":1}".getBytes(StandardCharsets.UTF_8);
             String signature = HexSignature.sign(sourceSecret, payload);
-            inboundSignature = signature; // shown in the source's event log (pullers verify it), never logged
+            neverLogged.put("an inbound signature", signature); // shown in the source's event log (pullers verify it), never logged
             assertThat(receive(url, payload, signature, source.text("/api_key"))).isEqualTo(200);
             assertThat(receive(url, payload, "00" + signature.substring(2), source.text("/api_key"))).isEqualTo(401);
             assertThat(receive(url, payload, signature, "not-the-key")).isEqualTo(401);
@@ -201,6 +236,32 @@ class NoSecretLeakTest {
                 seen(server.call("GET", path, null, appKey));
             }
             seen(server.call("GET", "/v1/apps", null, "hk_wrong"));
+
+            // a customer portal link, used, and one forged from it
+            Response portal = server.post("/v1/apps/" + app + "/portal-access", "{\"read_only\":true}");
+            reveals(portal, "a portal token", portal.text("/token"));
+            String portalToken = portal.text("/token");
+            seen(server.call("GET", "/v1/apps/" + app + "/endpoints/" + ep, null, portalToken));
+            seen(server.call("PATCH", "/v1/apps/" + app, "{\"name\":\"no\"}", portalToken));
+            seen(server.call("GET", "/v1/apps/" + app, null, portalToken.substring(0, portalToken.length() - 4) + "AAAA"));
+
+            // the Svix-compatible API: the secret and the headers to a full key (as Svix), not to a read-only one
+            String svixEndpoint = "/api/v1/app/" + app + "/endpoint/" + ep;
+            reveals(server.get(svixEndpoint + "/secret"), "a rotated secret", rotated.text("/secret"));
+            reveals(server.get(svixEndpoint + "/headers"), "a custom header", customHeader);
+            String readOnly = server.post("/v1/api-keys", "{\"name\":\"reader\",\"read_only\":true}").text("/key");
+            secrets.put("a read-only key", readOnly);
+            seen(server.get(svixEndpoint));
+            seen(server.get("/api/v1/app/" + app + "/attempt/msg/" + msg));
+            for (String path : new String[] {svixEndpoint, svixEndpoint + "/headers", svixEndpoint + "/secret",
+                    "/api/v1/app/" + app + "/msg", "/api/v1/app/" + app + "/attempt/msg/" + msg}) {
+                seen(server.call("GET", path, null, readOnly));
+                seen(server.call("GET", path, null, portalToken));
+            }
+
+            // an endpoint turned off by hand (a state change the operator sees), then the metrics
+            seen(server.patch("/v1/apps/" + app + "/endpoints/" + ep, "{\"enabled\":false}"));
+            seen(server.call("GET", "/metrics", null, null));
             server.stop();
 
             // migrate
