@@ -36,10 +36,10 @@ import org.slf4j.LoggerFactory;
  *       attempted within milliseconds rather than at the next poll.</li>
  *   <li>A failed claim (database busy or down) is retried after a pause; a failed record leaves
  *       the row leased, so it falls due again when the lease ends: at-least-once, never lost.</li>
- *   <li>Fair shares of {@code maxInFlight}: while at most a tenth of the slots are free, an app
- *       may start a request only below its share ({@code maxInFlight} / (apps with requests in
- *       flight + 1)), so one app fanning out to a thousand endpoints that never answer cannot make
- *       another app's deliveries wait for a slot.</li>
+ *   <li>Fair shares of {@code maxInFlight} ({@link FairShares}): while at most a tenth of the
+ *       slots are free, a request may start only if its app and its host are each below their
+ *       share, so neither one app fanning out to a thousand endpoints that never answer, nor one
+ *       host that never answers many apps, can make other deliveries wait for a slot.</li>
  * </ul>
  */
 public final class Dispatcher {
@@ -62,11 +62,10 @@ public final class Dispatcher {
     private final String nodeId;
 
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** Requests under way per app; an app is absent when it has none. */
-    private final Map<String, Integer> inFlightByApp = new java.util.concurrent.ConcurrentHashMap<>();
+    private final FairShares shares;
     private long sweptAt;
-    /** Claims whose request is under way, to give back if shutdown has to cut them off. */
-    private final java.util.Set<DeliveryClaim> underWay = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Claims whose request is under way, with the host it went to; given back if shutdown has to cut them off. */
+    private final Map<DeliveryClaim, String> underWay = new java.util.concurrent.ConcurrentHashMap<>();
     private final EndpointGate gate = new EndpointGate();
     private final AtomicLong claimSequence = new AtomicLong();
     private final WakeUp wakeUp;
@@ -97,6 +96,7 @@ public final class Dispatcher {
         this.sender = new WebhookSender(guard);
         this.clock = clock;
         this.maxInFlight = maxInFlight;
+        this.shares = new FairShares(maxInFlight);
         this.nodeId = nodeId;
         this.loop = Thread.ofPlatform().name("hookline-dispatcher").unstarted(this::run);
     }
@@ -128,12 +128,13 @@ public final class Dispatcher {
                 long now = clock.millis();
                 if (now - sweptAt > SWEEP_EVERY_MS) {
                     gate.sweep(now);
+                    shares.sweep();
                     sweptAt = now;
                 }
                 if (free > 0) {
                     int want = Math.min(free, CLAIM_BATCH);
                     List<DeliveryClaim> claims = queue.claim(clock, want, nodeId + ":" + claimSequence.incrementAndGet(),
-                            gate.closed(now, MAX_EXCLUDED), appsOverShare(), gate::freeSlots);
+                            excluded(now, free), shares.appsOverShare(free, MAX_EXCLUDED), gate::freeSlots);
                     if (!claims.isEmpty()) {
                         launch(claims);
                     }
@@ -197,7 +198,9 @@ public final class Dispatcher {
                 attempted(claim, erased, queue.record(claim, target.endpoint(), RetryPolicy.NONE, erased, now, 0));
                 continue;
             }
-            if (!mayStart(claim.appId())) {
+            String host = FairShares.hostOf(target.endpoint().url());
+            if (!shares.mayStart(claim.appId(), host, maxInFlight - inFlight.get())) {
+                shares.heldBack(host, claim.endpointId());
                 giveBack.put(claim, now);
                 continue;
             }
@@ -206,8 +209,8 @@ public final class Dispatcher {
                 case EndpointGate.Admission.Throttled t -> giveBack.put(claim, t.atMillis());
                 case EndpointGate.Admission.Go go -> {
                     inFlight.incrementAndGet();
-                    inFlightByApp.merge(claim.appId(), 1, Integer::sum);
-                    underWay.add(claim);
+                    shares.started(claim.appId(), host, claim.endpointId());
+                    underWay.put(claim, host);
                     try {
                         requests.execute(() -> {
                             try {
@@ -228,38 +231,25 @@ public final class Dispatcher {
     }
 
     private void finished(DeliveryClaim claim) {
-        underWay.remove(claim);
+        String host = underWay.remove(claim);
         gate.release(claim.endpointId());
-        inFlightByApp.computeIfPresent(claim.appId(), (app, n) -> n == 1 ? null : n - 1);
+        if (host != null) {
+            shares.finished(claim.appId(), host);
+        }
         inFlight.decrementAndGet();
         wake();
     }
 
-    /** Slots kept for apps below their share: a tenth of the in-flight cap. */
-    private int reserve() {
-        return Math.max(1, maxInFlight / 10);
-    }
-
-    /** Whether a request of {@code appId} may take a slot now (see the fair-share invariant). */
-    private boolean mayStart(String appId) {
-        if (maxInFlight - inFlight.get() > reserve()) {
-            return true;
+    /** Endpoints the next claim leaves out: those at their own limits, and those of hosts over their share. */
+    private List<String> excluded(long now, int free) {
+        List<String> closed = gate.closed(now, MAX_EXCLUDED);
+        List<String> hosts = shares.endpointsOfHostsOverShare(free, MAX_EXCLUDED - closed.size());
+        if (hosts.isEmpty()) {
+            return closed;
         }
-        return inFlightByApp.getOrDefault(appId, 0) < share();
-    }
-
-    /** An app's share of the slots: the apps with requests in flight, and room for one more. */
-    private int share() {
-        return Math.max(1, maxInFlight / (inFlightByApp.size() + 1));
-    }
-
-    /** Apps at or over their share while slots are short: left out of the next claim. */
-    private List<String> appsOverShare() {
-        if (maxInFlight - inFlight.get() > reserve()) {
-            return List.of();
-        }
-        int share = share();
-        return inFlightByApp.entrySet().stream().filter(e -> e.getValue() >= share).map(Map.Entry::getKey).limit(MAX_EXCLUDED).toList();
+        java.util.Set<String> out = new java.util.LinkedHashSet<>(closed);
+        out.addAll(hosts);
+        return List.copyOf(out);
     }
 
     private void attempt(DeliveryClaim claim, Message message, EndpointStore.Signable target) {
@@ -338,7 +328,7 @@ public final class Dispatcher {
                 // request cut off now may still have reached its receiver: at-least-once, as ever.
                 // The lease token makes this a no-op for any attempt that did get recorded.
                 Map<DeliveryClaim, Long> cutOff = new LinkedHashMap<>();
-                underWay.forEach(claim -> cutOff.put(claim, clock.millis()));
+                underWay.keySet().forEach(claim -> cutOff.put(claim, clock.millis()));
                 queue.release(cutOff);
             }
             deadlines.shutdownNow();

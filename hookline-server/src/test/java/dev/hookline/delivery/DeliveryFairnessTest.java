@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Work of one kind, or of one app, cannot crowd out another's: the write lanes and fair shares of the in-flight cap. */
+/** Work of one kind, of one app or for one host cannot crowd out another's: the write lanes and fair shares of the in-flight cap. */
 class DeliveryFairnessTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -95,6 +95,34 @@ class DeliveryFairnessTest {
         Await.until("the other app's delivery", WAIT, () -> "delivered".equals(server.deliveryStatus(other, msg)));
         assertThat(fast.count()).isEqualTo(1);
         assertThat(hanging.count()).isLessThan(20);
+        hanging.release();
+    }
+
+    /**
+     * Thirty apps, one endpoint each, all on one host that never answers: each app holds a single
+     * request, so app shares alone would let them take every slot. The host's share leaves room.
+     */
+    @Test
+    void aHostThatNeverAnswersManyAppsLeavesSlotsForAnotherHost() {
+        server = new TestServer(new ShiftableClock(), s -> s.withMaxInFlight(20));
+        Receiver hanging = receivers.start().holding();
+        Receiver fast = receivers.start();
+        List<String> apps = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String app = server.createApp("Tenant " + i);
+            server.createEndpoint(app, "{\"url\":\"" + hanging.url() + "?tenant=" + i + "\",\"timeout_ms\":120000}");
+            apps.add(app);
+        }
+        String other = server.createApp("Other");
+        server.createEndpoint(other, "{\"url\":\"" + fast.url() + "\"}");
+
+        apps.forEach(app -> server.send(app, "order.created", "{}"));
+        Await.until("the hanging host to take what it may", WAIT, () -> hanging.count() >= 18);
+        String msg = server.send(other, "order.created", "{}");
+
+        Await.until("the other host's delivery", WAIT, () -> "delivered".equals(server.deliveryStatus(other, msg)));
+        assertThat(fast.count()).isEqualTo(1);
+        assertThat(hanging.count()).as("requests the hanging host holds").isLessThan(20);
         hanging.release();
     }
 }
