@@ -34,10 +34,15 @@ final class Authentication {
     void register(SvixApi.Routes r) {
         r.post("/api/v1/auth/app-portal-access/{app}", this::appPortalAccess)
                 // Svix's older name for the same call, still in its SDKs
-                .post("/api/v1/auth/dashboard-access/{app}", call -> link(call, applications.ofPath(call, null), null, false));
+                .post("/api/v1/auth/dashboard-access/{app}", call -> {
+                    call.requireRoot();
+                    return link(call, applications.ofPath(call, null), null, false);
+                });
     }
 
     private Reply appPortalAccess(Call call) {
+        // Before the app is looked up, as /v1's portal-access does: a scoped key gets 403 whichever app it names.
+        call.requireRoot();
         Fields f = Wire.body(call).allowOnly(FIELDS);
         Wire.refuse(f, "featureFlags", "event type feature flags are not offered");
         Wire.refuse(f, "sessionId", "portal links are not stored, so there is no session to expire; keep lifetimes short instead");

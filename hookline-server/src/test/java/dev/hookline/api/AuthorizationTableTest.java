@@ -129,6 +129,8 @@ class AuthorizationTableTest {
     private static List<Row> svixRows() {
         return List.of(
                 new Row("GET", "/api/v1/health", Access.OPEN, 204, null),
+                new Row("POST", "/api/v1/auth/app-portal-access/{app}", Access.ROOT_APP, 200, "{\"readOnly\":true}"),
+                new Row("POST", "/api/v1/auth/dashboard-access/{app}", Access.ROOT_APP, 200, null),
                 new Row("POST", "/api/v1/app", Access.ROOT, 201, "{\"name\":\"made in the table\"}"),
                 new Row("GET", "/api/v1/app", Access.ANY, 200, null),
                 new Row("GET", SVIX_APP, Access.APP, 200, null),
