@@ -255,14 +255,14 @@ public record EndpointPolicy(
                 throw new Failure.Invalid(field, "is not a valid HTTP header name");
             }
             requireUnreserved(field, e.getKey(), STANDARD_HEADERS);
-            if (!isHeaderValue(e.getValue())) {
-                throw new Failure.Invalid(field, "must be printable text: no line breaks, NUL or other control characters");
-            }
             // HTTP clients write a header value one byte per char and put '?' for what they cannot: a
             // receiver would get another value than the one configured, so only ASCII is taken.
             if (!e.getValue().chars().allMatch(c -> c < 0x7F)) {
                 throw new Failure.Invalid(field, "must be ASCII (header values carry no other characters reliably);"
                         + " percent-encode or base64 anything else");
+            }
+            if (!isHeaderValue(e.getValue())) {
+                throw new Failure.Invalid(field, "must be printable text: no line breaks, NUL or other control characters");
             }
         }
         return Map.copyOf(headers);

@@ -171,7 +171,8 @@ class ApiContractTest {
             assertError(r, 422, "validation_failed");
             assertThat(r.text("/error/message")).startsWith("headers.X-Shop:").contains("ASCII");
         }
-        assertThat(server.get("/v1/apps/" + app + "/endpoints/" + ep).text("/headers/X-Shop")).isEqualTo("acme");
+        // /v1 masks header values; Svix's getHeaders shows a full key the value kept
+        assertThat(server.get("/api/v1/app/" + app + "/endpoint/" + ep + "/headers").text("/headers/X-Shop")).isEqualTo("acme");
     }
 
     @Test
