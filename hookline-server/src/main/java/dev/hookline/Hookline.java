@@ -96,7 +96,7 @@ public final class Hookline implements AutoCloseable {
                 queue.releaseAllLeases(clock.millis());
             }
             queue.refreshAllHeads();
-            database.onChange(MessageStore.DELIVERIES_CHANNEL, newWork::ring);
+            database.onChange(MessageStore.DELIVERIES_CHANNEL, messages::wake);
             database.onChange(InboundEventStore.CHANNEL, inboundEvents::signal);
             delivery.start();
             purge = new RetentionJob(database, clock, settings.retention(), settings.recordRetention(), metrics).start(Duration.ofMinutes(1));

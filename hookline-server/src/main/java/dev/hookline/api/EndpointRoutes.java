@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.core.Failure;
 import dev.hookline.core.Fields;
 import dev.hookline.core.PageRequest;
+import dev.hookline.delivery.DeliveryFeed;
 import dev.hookline.delivery.DeliveryQueue;
 import dev.hookline.core.Times;
 import dev.hookline.delivery.EndpointHealth;
@@ -18,6 +19,8 @@ import dev.hookline.outbound.OperationalEvents;
 import io.helidon.http.Method;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -27,6 +30,7 @@ final class EndpointRoutes {
     private final EndpointStore endpoints;
     private final MessageStore messages;
     private final DeliveryQueue queue;
+    private final DeliveryFeed feed;
     private final OperationalEvents operational;
     private final Function<Call, String> appOf;
     private final Clock clock;
@@ -35,12 +39,13 @@ final class EndpointRoutes {
      * The routes under {@code base} (e.g. {@code /v1/apps/{app}/endpoints}); {@code appOf} names the
      * app a call is about, after checking the caller may act on it.
      */
-    EndpointRoutes(AppStore apps, EndpointStore endpoints, MessageStore messages, DeliveryQueue queue, OperationalEvents operational,
-                   Function<Call, String> appOf, Clock clock) {
+    EndpointRoutes(AppStore apps, EndpointStore endpoints, MessageStore messages, DeliveryQueue queue, DeliveryFeed feed,
+                   OperationalEvents operational, Function<Call, String> appOf, Clock clock) {
         this.apps = apps;
         this.endpoints = endpoints;
         this.messages = messages;
         this.queue = queue;
+        this.feed = feed;
         this.operational = operational;
         this.appOf = appOf;
         this.clock = clock;
@@ -63,7 +68,8 @@ final class EndpointRoutes {
                 .route(Method.POST, one + "/secret/rotate", this::rotate)
                 .route(Method.POST, one + "/test", this::test)
                 .route(Method.POST, one + "/recover", this::recover)
-                .route(Method.GET, one + "/attempts", this::attempts);
+                .route(Method.GET, one + "/attempts", this::attempts)
+                .route(Method.GET, one + "/deliveries", this::deliveries);
     }
 
     /** What every endpoint update does in its transaction, whichever API made it; the caller wakes {@code operational} after. */
@@ -148,6 +154,45 @@ final class EndpointRoutes {
         return Reply.page(queue.attempts(app, MessageRoutes.filter(call, true).withEndpoint(ep.id()), page), MessageRoutes::view);
     }
 
+    /**
+     * The endpoint's deliveries to pull, oldest first, each as the signed request the endpoint
+     * receives ({@link DeliveryFeed}); {@code ?wait=N} long-polls for the next one.
+     */
+    private Reply deliveries(Call call) {
+        String app = appOf.apply(call);
+        Endpoint ep = endpoints.get(app, call.param("ep"));
+        PageRequest page = call.pageOldestFirst("dlv", "wait");
+        Duration wait = call.waitParameter();
+        return Reply.log(feed.after(ep, page, wait), page, DeliveryFeed.Pulled::id, EndpointRoutes::view);
+    }
+
+    static ObjectNode view(DeliveryFeed.Pulled d) {
+        ObjectNode out = Json.object();
+        out.put("id", d.id());
+        out.put("message_id", d.message() == null ? null : d.message().id());
+        out.put("event", d.message() == null ? null : d.message().event());
+        Json.putTime(out, "created_at", d.message() == null ? null : d.message().createdAt());
+        out.put("status", d.status());
+        if (d.request() == null) {
+            out.putNull("request");
+        } else {
+            ObjectNode request = out.putObject("request");
+            ObjectNode headers = request.putObject("headers");
+            d.request().headers().forEach(headers::put);
+            request.put("body", Base64.getEncoder().encodeToString(d.request().body()));
+            request.put("body_encoding", "base64");
+        }
+        return out;
+    }
+
+    /** A pull endpoint is sent nothing: a resend to it has nowhere to go. */
+    static void requirePush(Endpoint ep) {
+        if (ep.policy().pull()) {
+            throw new Failure.Conflict("endpoint " + ep.id() + " is a pull endpoint: Hookline sends it nothing;"
+                    + " read its deliveries again from GET …/endpoints/" + ep.id() + "/deliveries");
+        }
+    }
+
     /** A disabled endpoint is sent nothing, so a test or resend to it would wait forever. */
     static void requireEnabled(Endpoint ep) {
         if (!ep.enabled()) {
@@ -162,7 +207,7 @@ final class EndpointRoutes {
         out.put("id", ep.id());
         out.put("app_id", ep.appId());
         out.put("uid", ep.uid());
-        out.put("url", ep.url());
+        out.put("url", ep.policy().pull() ? null : ep.url());
         out.put("enabled", ep.enabled());
         out.setAll(ep.policy().toJson());
         if (ep.publicKey() != null) {

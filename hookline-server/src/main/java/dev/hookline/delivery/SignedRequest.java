@@ -7,4 +7,4 @@ import java.util.Map;
  * A delivery ready to go on the wire: exactly these headers and bytes; {@code trusted} is null
  * unless the endpoint trusts its own certificates rather than the public CAs.
  */
-record SignedRequest(String url, Map<String, String> headers, byte[] body, int timeoutMs, TrustedCa trusted) {}
+public record SignedRequest(String url, Map<String, String> headers, byte[] body, int timeoutMs, TrustedCa trusted) {}

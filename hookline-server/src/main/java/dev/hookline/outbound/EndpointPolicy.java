@@ -36,7 +36,21 @@ public record EndpointPolicy(
         Integer rateLimit,
         boolean fifo,
         TrustedCa tlsCa,
-        Map<String, String> metadata) {
+        Map<String, String> metadata,
+        Delivery delivery) {
+
+    /**
+     * How the endpoint gets its deliveries. {@code PUSH}: Hookline posts each to the URL. {@code PULL}:
+     * it has no URL; Hookline never sends it anything, and its deliveries wait to be pulled from
+     * {@code GET …/endpoints/{ep}/deliveries} (a developer's laptop behind NAT, {@code hookline listen}).
+     */
+    public enum Delivery {
+        PUSH, PULL;
+
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /**
      * Optional headers carrying the event name, the delivery time (unix seconds), the attempt
@@ -53,7 +67,7 @@ public record EndpointPolicy(
 
     static final Set<String> FIELDS = Set.of("name", "description", "events", "channels", "filter", "signature",
             "header_prefix", "event_header", "timestamp_header", "attempt_header", "id_header", "headers",
-            "timeout_ms", "retry", "payload_format", "envelope", "max_concurrency", "rate_limit", "fifo", "tls_ca", "metadata");
+            "timeout_ms", "retry", "payload_format", "envelope", "max_concurrency", "rate_limit", "fifo", "tls_ca", "metadata", "delivery");
 
     private static final Set<String> RESERVED_HEADERS = Set.of("content-type", "content-length", "host",
             "transfer-encoding", "connection", "webhook-id", "webhook-timestamp", "webhook-signature");
@@ -88,7 +102,26 @@ public record EndpointPolicy(
                 intOrNull(f.integer("rate_limit", 1, 10_000)),
                 Boolean.TRUE.equals(f.bool("fifo")),
                 trustedCa(f),
-                metadata(f));
+                metadata(f),
+                delivery(f));
+    }
+
+    private static Delivery delivery(Fields f) {
+        String value = f.string("delivery");
+        if (value == null || value.equals("push")) {
+            return Delivery.PUSH;
+        }
+        if (!value.equals("pull")) {
+            throw new Failure.Invalid(f.name("delivery"), "must be 'push' or 'pull'");
+        }
+        if (Boolean.TRUE.equals(f.bool("fifo"))) {
+            throw new Failure.Invalid(f.name("fifo"), "does not apply to a pull endpoint: its deliveries are read in order anyway");
+        }
+        return Delivery.PULL;
+    }
+
+    public boolean pull() {
+        return delivery == Delivery.PULL;
     }
 
     /** The header the signature goes in: as configured, else {@code <prefix>Signature}, else the scheme's default. */
@@ -159,6 +192,7 @@ public record EndpointPolicy(
         out.put("tls_ca", tlsCa == null ? null : tlsCa.pem());
         ObjectNode m = out.putObject("metadata");
         metadata.forEach(m::put);
+        out.put("delivery", delivery.wireName());
         return out;
     }
 

@@ -83,16 +83,18 @@ public final class EndpointStore {
     public Created create(String appIdOrUid, Fields body) {
         body.allowOnly(CREATE_FIELDS);
         limitFilter(body);
-        String url = url(body);
-        boolean enabled = !Boolean.FALSE.equals(body.bool("enabled"));
         EndpointPolicy policy = EndpointPolicy.fromJson(body);
+        String url = policy.pull() ? noUrl(body) : url(body);
+        boolean enabled = !Boolean.FALSE.equals(body.bool("enabled"));
         String secret = newSecret(body.name("secret"), body.string("secret"), policy.signature());
         String sealed = cipher.seal(secret);
         String publicKey = publicKeyOf(secret);
         String uid = uid(body);
         return db.write(c -> {
             App app = AppStore.require(c, appIdOrUid);
-            requireHttpsIfAsked(app, body.name("url"), url);
+            if (!policy.pull()) {
+                requireHttpsIfAsked(app, body.name("url"), url);
+            }
             requireFreeUid(c, app.id(), uid, null);
             long now = clock.millis();
             Endpoint ep = new Endpoint(Ids.next("ep"), app.id(), uid, url, enabled, policy, publicKey, Endpoint.Health.NEW, now, now);
@@ -143,6 +145,12 @@ public final class EndpointStore {
             }
             ObjectNode merged = patch.mergeInto(current.policy().toJson(), EndpointPolicy.FIELDS);
             EndpointPolicy policy = EndpointPolicy.fromJson(Fields.of(merged));
+            if (policy.delivery() != current.policy().delivery()) {
+                throw new Failure.Invalid("delivery", "cannot change between push and pull: create a new endpoint instead");
+            }
+            if (policy.pull() && newUrl != null) {
+                throw new Failure.Invalid("url", "a pull endpoint has no URL: its deliveries are pulled from …/deliveries");
+            }
             if (policy.signature().ed25519() != current.policy().signature().ed25519()
                     || (current.policy().signature().scheme() == SignatureScheme.STANDARD) != (policy.signature().scheme() == SignatureScheme.STANDARD)) {
                 throw new Failure.Invalid("signature", "changing between HMAC and ed25519, or between 'standard' and the other"
@@ -294,6 +302,14 @@ public final class EndpointStore {
                 Sql.nullableLong(rs, "failing_since"), rs.getString("disabled_reason"));
         return new Endpoint(rs.getString("id"), rs.getString("app_id"), rs.getString("uid"), rs.getString("url"), rs.getInt("enabled") == 1,
                 policy, rs.getString("public_key"), health, rs.getLong("created_at"), rs.getLong("updated_at"));
+    }
+
+    /** A pull endpoint's URL column: empty, since nothing is ever sent to it. */
+    private static String noUrl(Fields body) {
+        if (body.has("url")) {
+            throw new Failure.Invalid(body.name("url"), "a pull endpoint has no URL: its deliveries are pulled from …/deliveries");
+        }
+        return "";
     }
 
     private String url(Fields body) {

@@ -3,6 +3,7 @@ package dev.hookline.outbound;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hookline.core.Failure;
 import dev.hookline.core.Ids;
+import dev.hookline.core.LongPoll;
 import dev.hookline.core.Page;
 import dev.hookline.core.PageRequest;
 import dev.hookline.core.WakeUp;
@@ -42,6 +43,7 @@ public final class MessageStore {
     private final Clock clock;
     private final Fanout fanout;
     private final WakeUp newWork;
+    private final LongPoll newDeliveries;
     private final Enqueue enqueue;
 
     /**
@@ -54,6 +56,7 @@ public final class MessageStore {
         this.clock = clock;
         this.fanout = fanout;
         this.newWork = newWork;
+        this.newDeliveries = new LongPoll(db.recheckMillis());
         this.enqueue = enqueue;
     }
 
@@ -120,9 +123,18 @@ public final class MessageStore {
         return new Ingested(msg, true, targets.size());
     }
 
-    /** Tells the dispatcher that committed deliveries are waiting. */
+    /**
+     * Tells the dispatcher that committed deliveries are waiting, and wakes those pulling deliveries
+     * ({@link #awaitDeliveries}); called after each such commit, here or (notified) on another node.
+     */
     public void wake() {
         newWork.ring();
+        newDeliveries.signal();
+    }
+
+    /** Reads until {@code found} holds or {@code wait} is over, re-reading after each commit that created deliveries. */
+    public <T> T awaitDeliveries(java.util.function.Supplier<T> read, java.util.function.Predicate<T> found, java.time.Duration wait) {
+        return newDeliveries.await(read, found, wait);
     }
 
     /** Sends {@code message} to one endpoint alone, whatever it subscribes to (the "test" button). */
