@@ -114,7 +114,7 @@ public final class EndpointStore {
     public Page<Endpoint> list(String appIdOrUid, PageRequest page) {
         return db.read(c -> {
             App app = AppStore.require(c, appIdOrUid);
-            return Page.of(Sql.list(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND " + page.cursorSql("id") + page.orderSql("id"),
+            return Page.of(Sql.list(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND deleted_at IS NULL AND " + page.cursorSql("id") + page.orderSql("id"),
                     this::row, app.id(), page.afterOrStart(), page.limit() + 1), page.limit(), Endpoint::id);
         });
     }
@@ -182,10 +182,20 @@ public final class EndpointStore {
     private record Change(Endpoint before, Endpoint after) {}
 
 
+    /**
+     * Deletes the endpoint for every purpose but its history: the row stays as a tombstone (see
+     * the V16 migration) so the message views and attempt logs keep what was sent to it. It is
+     * disabled and its uid freed; its deliveries still waiting end as {@code failed} (one in flight
+     * finishes and records itself).
+     */
     public void delete(String appIdOrUid, String endpointId) {
         db.write(c -> {
             Endpoint ep = require(c, AppStore.require(c, appIdOrUid).id(), endpointId);
-            Sql.update(c, "DELETE FROM endpoints WHERE id = ?", ep.id());
+            long now = clock.millis();
+            Sql.update(c, "UPDATE endpoints SET deleted_at = ?, enabled = 0, uid = NULL, next_due_at = NULL, updated_at = ? WHERE id = ?",
+                    now, Math.max(now, ep.updatedAt() + 1), ep.id());
+            Sql.update(c, "UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, updated_at = ?"
+                    + " WHERE endpoint_id = ? AND status = 'pending' AND lease_owner IS NULL", now, ep.id());
             parsed.invalidate(ep.id());
             Fanout.changed(c, ep.appId());
             return null;
@@ -242,12 +252,12 @@ public final class EndpointStore {
 
     /** The app's enabled endpoints, for {@link Fanout} to index. */
     List<Endpoint> enabledOf(Connection c, String appId) throws SQLException {
-        return Sql.list(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND enabled = 1", this::row, appId);
+        return Sql.list(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND enabled = 1 AND deleted_at IS NULL", this::row, appId);
     }
 
     /** The app's endpoint with this id or uid. */
     static Endpoint require(Connection c, String appId, String endpointId) throws SQLException {
-        return Sql.one(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND (id = ? OR uid = ?)", rs -> rowUncached(rs),
+        return Sql.one(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND (id = ? OR uid = ?) AND deleted_at IS NULL", rs -> rowUncached(rs),
                         appId, endpointId, endpointId)
                 .orElseThrow(() -> new Failure.NotFound("endpoint", endpointId));
     }
