@@ -59,7 +59,7 @@ final class EndpointRoutes {
                 .route(Method.PATCH, one, call -> {
                     Endpoint updated = endpoints.update(appOf.apply(call), call.param("ep"), call.fields(), onUpdate(operational));
                     operational.wake();
-                    return Reply.ok(view(updated));
+                    return Reply.ok(withWarnings(view(updated), updated));
                 })
                 .route(Method.DELETE, one, call -> {
                     endpoints.delete(appOf.apply(call), call.param("ep"));
@@ -86,9 +86,19 @@ final class EndpointRoutes {
     private Reply create(Call call) {
         String app = appOf.apply(call);
         EndpointStore.Created created = endpoints.create(app, call.fields());
-        ObjectNode out = view(created.endpoint());
+        ObjectNode out = withWarnings(view(created.endpoint()), created.endpoint());
         out.put("secret", created.secret());
         return Reply.created(out);
+    }
+
+    /** A create or update answer names the subscriptions no declared event type answers to (a typo, most often). */
+    private ObjectNode withWarnings(ObjectNode out, Endpoint ep) {
+        var warnings = endpoints.subscriptionWarnings(ep);
+        if (!warnings.isEmpty()) {
+            var list = out.putArray("warnings");
+            warnings.forEach(list::add);
+        }
+        return out;
     }
 
     private Reply rotate(Call call) {

@@ -64,12 +64,33 @@ public final class EndpointStore {
     private final Clock clock;
     private final SecretCipher cipher;
     private final UrlCheck urlCheck;
+    private final boolean strictEventTypes;
 
-    public EndpointStore(Database db, Clock clock, SecretCipher cipher, UrlCheck urlCheck) {
+    /** With {@code strictEventTypes}, endpoints may subscribe only to declared event types ({@code HOOKLINE_STRICT_EVENT_TYPES}). */
+    public EndpointStore(Database db, Clock clock, SecretCipher cipher, UrlCheck urlCheck, boolean strictEventTypes) {
         this.db = db;
         this.clock = clock;
         this.cipher = cipher;
         this.urlCheck = urlCheck;
+        this.strictEventTypes = strictEventTypes;
+    }
+
+    /** What the endpoint subscribes to that no declared event type answers to (empty in strict mode: it was refused). */
+    public List<String> subscriptionWarnings(Endpoint ep) {
+        return db.read(c -> EventTypeStore.undeclared(c, "events", ep.policy().events()));
+    }
+
+    /** In strict mode, a subscription no declared event type answers to is refused. */
+    private void requireDeclared(Connection c, EndpointPolicy policy) throws SQLException {
+        if (strictEventTypes) {
+            List<String> undeclared = EventTypeStore.undeclared(c, "events", policy.events());
+            if (!undeclared.isEmpty()) {
+                String first = undeclared.get(0);
+                int colon = first.indexOf(": ");
+                throw new Failure.Invalid(first.substring(0, colon), first.substring(colon + 2)
+                        + "; this server takes only declared event types (HOOKLINE_STRICT_EVENT_TYPES)");
+            }
+        }
     }
 
     /** A new endpoint and its secret in clear, to be shown once. */
@@ -96,6 +117,7 @@ public final class EndpointStore {
                 requireHttpsIfAsked(app, body.name("url"), url);
             }
             requireFreeUid(c, app.id(), uid, null);
+            requireDeclared(c, policy);
             long now = clock.millis();
             Endpoint ep = new Endpoint(Ids.next("ep"), app.id(), uid, url, enabled, policy, publicKey, Endpoint.Health.NEW, now, now);
             Sql.update(c, "INSERT INTO endpoints (id, app_id, uid, url, enabled, timeout_ms, fifo, policy, secret, public_key, created_at,"
@@ -147,6 +169,9 @@ public final class EndpointStore {
             EndpointPolicy policy = EndpointPolicy.fromJson(Fields.of(merged));
             if (policy.delivery() != current.policy().delivery()) {
                 throw new Failure.Invalid("delivery", "cannot change between push and pull: create a new endpoint instead");
+            }
+            if (patch.present("events")) {
+                requireDeclared(c, policy);
             }
             if (policy.pull() && newUrl != null) {
                 throw new Failure.Invalid("url", "a pull endpoint has no URL: its deliveries are pulled from …/deliveries");

@@ -42,6 +42,7 @@ public final class MessageStore {
     private final Database db;
     private final Clock clock;
     private final Fanout fanout;
+    private final EventSchemas schemas;
     private final WakeUp newWork;
     private final LongPoll newDeliveries;
     private final Enqueue enqueue;
@@ -50,11 +51,13 @@ public final class MessageStore {
      * {@code ingested} is told the fan-out size of each new message (for metrics), as it is stored:
      * a batch whose commit then fails was counted all the same, a rare over-count metrics can bear.
      */
-    public MessageStore(Database db, Clock clock, Fanout fanout, WakeUp newWork, Enqueue enqueue, java.util.function.IntConsumer ingested) {
+    public MessageStore(Database db, Clock clock, Fanout fanout, EventSchemas schemas, WakeUp newWork, Enqueue enqueue,
+                        java.util.function.IntConsumer ingested) {
         this.ingested = ingested;
         this.db = db;
         this.clock = clock;
         this.fanout = fanout;
+        this.schemas = schemas;
         this.newWork = newWork;
         this.newDeliveries = new LongPoll(db.recheckMillis());
         this.enqueue = enqueue;
@@ -72,6 +75,7 @@ public final class MessageStore {
         // app with many endpoints or heavy filters costs its own request time, never other apps' writes.
         Routed routed = db.read(c -> {
             App app = AppStore.require(c, appIdOrUid);
+            schemas.check(c, m.event(), m.data());
             Message msg = newMessage(app.id(), m);
             return new Routed(msg, fanout.subscribers(c, app.id(), m.event(), m.channels(), new FilterView(msg)));
         });
