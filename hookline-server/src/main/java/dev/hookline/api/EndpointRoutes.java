@@ -148,6 +148,7 @@ final class EndpointRoutes {
     private Reply recover(Call call) {
         String app = appOf.apply(call);
         Endpoint ep = endpoints.get(app, call.param("ep"));
+        requirePush(ep);
         Fields f = call.fields().allowOnly(Set.of("since"));
         long since = Times.parse("since", f.requiredString("since"));
         int recovered = queue.recover(app, ep.id(), since, clock.millis());
@@ -195,7 +196,7 @@ final class EndpointRoutes {
         return out;
     }
 
-    /** A pull endpoint is sent nothing: a resend to it has nowhere to go. */
+    /** A pull endpoint is sent nothing: a resend or a recovery has nowhere to go. */
     static void requirePush(Endpoint ep) {
         if (ep.policy().pull()) {
             throw new Failure.Conflict("endpoint " + ep.id() + " is a pull endpoint: Hookline sends it nothing;"

@@ -192,6 +192,7 @@ class ApiContractTest {
         String msg = server.send(pullApp, "a.b", "{\"n\":1}");
         assertThat(server.deliveryStatus(pullApp, msg)).isEqualTo("pending");
         assertError(server.post("/v1/apps/" + pullApp + "/messages/" + msg + "/endpoints/" + ep + "/resend", "{}"), 409, "conflict");
+        assertError(server.post(base + "/" + ep + "/recover", "{\"since\":\"2020-01-01T00:00:00Z\"}"), 409, "conflict");
         JsonNode page = server.get(base + "/" + ep + "/deliveries").body();
         assertThat(page.get("data")).hasSize(1);
         JsonNode pulled = page.get("data").get(0);
