@@ -18,6 +18,7 @@ import dev.hookline.ops.Metrics;
 import dev.hookline.ops.RetentionJob;
 import dev.hookline.outbound.AppStore;
 import dev.hookline.outbound.EndpointStore;
+import dev.hookline.outbound.EventSchemas;
 import dev.hookline.outbound.EventTypeStore;
 import dev.hookline.outbound.Fanout;
 import dev.hookline.outbound.MessageStore;
@@ -64,10 +65,11 @@ public final class Hookline implements AutoCloseable {
             database.observeWrites(metrics::writerBatch);
             SsrfGuard guard = new SsrfGuard(settings.allowPrivateTargets(), resolver);
             AppStore apps = new AppStore(database, clock);
-            EndpointStore endpoints = new EndpointStore(database, clock, cipher, new EndpointUrlRules(settings.httpsOnly(), guard));
+            EndpointStore endpoints = new EndpointStore(database, clock, cipher, new EndpointUrlRules(settings.httpsOnly(), guard),
+                    settings.strictEventTypes());
             EventTypeStore eventTypes = new EventTypeStore(database, clock);
             WakeUp newWork = new WakeUp(); // rung by the message store after each commit that creates deliveries
-            MessageStore messages = new MessageStore(database, clock, new Fanout(endpoints), newWork, DeliveryQueue::enqueue,
+            MessageStore messages = new MessageStore(database, clock, new Fanout(endpoints), new EventSchemas(), newWork, DeliveryQueue::enqueue,
                     metrics::ingested);
             OperationalEvents operational = new OperationalEvents(messages, clock);
             DeliveryQueue queue = new DeliveryQueue(database, new EndpointHealth(settings.autoDisableAfter()), operational);
@@ -97,7 +99,7 @@ public final class Hookline implements AutoCloseable {
                 queue.releaseAllLeases(clock.millis());
             }
             queue.refreshAllHeads();
-            database.onChange(MessageStore.DELIVERIES_CHANNEL, newWork::ring);
+            database.onChange(MessageStore.DELIVERIES_CHANNEL, messages::wake);
             database.onChange(InboundEventStore.CHANNEL, inboundEvents::signal);
             delivery.start();
             purge = new RetentionJob(database, clock, settings.retention(), settings.recordRetention(), metrics).start(Duration.ofMinutes(1));

@@ -23,7 +23,8 @@ public record Settings(
         java.time.Duration recordRetention,
         int writeQueueCapacity,
         int maxInFlight,
-        ServerTls tls) {
+        ServerTls tls,
+        boolean strictEventTypes) {
 
     /**
      * HTTPS from a PEM certificate chain and private key (re-read when the files change), on
@@ -86,7 +87,8 @@ public record Settings(
                 recordRetention(env.get("HOOKLINE_RECORD_RETENTION"), retention),
                 parseInt("HOOKLINE_WRITE_QUEUE_CAPACITY", env.get("HOOKLINE_WRITE_QUEUE_CAPACITY"), 20_000),
                 DEFAULT_MAX_IN_FLIGHT,
-                ServerTls.fromEnvironment(env));
+                ServerTls.fromEnvironment(env),
+                parseBoolean("HOOKLINE_STRICT_EVENT_TYPES", env.get("HOOKLINE_STRICT_EVENT_TYPES")));
     }
 
     /** The defaults, with data in {@code dataDir}: what an empty environment gives. */
@@ -95,55 +97,61 @@ public record Settings(
     }
 
     public Settings withHost(String value) {
-        return new Settings(value, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls);
+        return new Settings(value, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls, strictEventTypes);
     }
 
     public Settings withPort(int value) {
-        return new Settings(host, value, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls);
+        return new Settings(host, value, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls, strictEventTypes);
     }
 
     public Settings withDataDir(Path value) {
-        return new Settings(host, port, publicUrl, value, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls);
+        return new Settings(host, port, publicUrl, value, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls, strictEventTypes);
     }
 
     public Settings withDatabaseUrl(String value) {
-        return new Settings(host, port, publicUrl, dataDir, value, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls);
+        return new Settings(host, port, publicUrl, dataDir, value, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls, strictEventTypes);
     }
 
     public Settings withApiKey(String value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, value, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, value, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls, strictEventTypes);
     }
 
     public Settings withAllowPrivateTargets(boolean value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, value, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, value, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls, strictEventTypes);
     }
 
     public Settings withAutoDisableAfter(java.time.Duration value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, value, retention, recordRetention, writeQueueCapacity, maxInFlight, tls);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, value, retention, recordRetention, writeQueueCapacity, maxInFlight, tls, strictEventTypes);
     }
 
     /** At most this many requests to endpoints in flight (0 pauses delivery: benchmarks use it to build a backlog). */
     public Settings withMaxInFlight(int value) {
         return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly,
-                autoDisableAfter, retention, recordRetention, writeQueueCapacity, value, tls);
+                autoDisableAfter, retention, recordRetention, writeQueueCapacity, value, tls, strictEventTypes);
     }
 
     public Settings withMasterKey(String value) {
         return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, value, allowPrivateTargets, httpsOnly,
-                autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls);
+                autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls, strictEventTypes);
     }
 
     public Settings withWriteQueueCapacity(int value) {
         return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly,
-                autoDisableAfter, retention, recordRetention, value, maxInFlight, tls);
+                autoDisableAfter, retention, recordRetention, value, maxInFlight, tls, strictEventTypes);
     }
 
     public Settings withTls(ServerTls value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, value);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, value, strictEventTypes);
+    }
+
+    /** Endpoints may subscribe only to declared event types (names and wildcards that match one). */
+    public Settings withStrictEventTypes(boolean value) {
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, httpsOnly,
+                autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls, value);
     }
 
     public Settings withHttpsOnly(boolean value) {
-        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, value, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls);
+        return new Settings(host, port, publicUrl, dataDir, databaseUrl, apiKey, masterKey, allowPrivateTargets, value, autoDisableAfter, retention, recordRetention, writeQueueCapacity, maxInFlight, tls, strictEventTypes);
     }
 
     /** {@code never} keeps message records forever; a record may not go before its payload does. */

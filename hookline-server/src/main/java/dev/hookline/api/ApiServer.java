@@ -1,6 +1,7 @@
 package dev.hookline.api;
 
 import dev.hookline.core.SecretCipher;
+import dev.hookline.delivery.DeliveryFeed;
 import dev.hookline.delivery.DeliveryQueue;
 import dev.hookline.inbound.InboundEventStore;
 import dev.hookline.inbound.InboundReceiver;
@@ -89,9 +90,10 @@ public final class ApiServer implements AutoCloseable {
         new ApiKeyRoutes(keys, apps, clock).register(router);
         new EventTypeRoutes(services.eventTypes()).register(router);
         new AppRoutes(apps, access).register(router);
-        new EndpointRoutes(apps, endpoints, messages, services.queue(), services.operational(), call -> access.app(call).id(), clock)
+        DeliveryFeed feed = new DeliveryFeed(db, endpoints, messages, clock);
+        new EndpointRoutes(apps, endpoints, messages, services.queue(), feed, services.operational(), call -> access.app(call).id(), clock)
                 .register(router, "/v1/apps/{app}/endpoints");
-        new EndpointRoutes(apps, endpoints, messages, services.queue(), services.operational(), call -> {
+        new EndpointRoutes(apps, endpoints, messages, services.queue(), feed, services.operational(), call -> {
             call.requireRoot();
             return OperationalEvents.APP_ID;
         }, clock).register(router, "/v1/operational-webhooks/endpoints");

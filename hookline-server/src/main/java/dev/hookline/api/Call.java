@@ -57,6 +57,27 @@ public final class Call {
         return page(true, idPrefix, filters);
     }
 
+    /** The most a long-poll ({@code ?wait=}) may be held. */
+    static final int MAX_WAIT_SECONDS = 60;
+
+    /** {@code ?wait=N}: how long a long-poll may hold an empty answer (0 when absent). */
+    java.time.Duration waitParameter() {
+        String wait = query("wait");
+        if (wait == null) {
+            return java.time.Duration.ZERO;
+        }
+        int seconds;
+        try {
+            seconds = Integer.parseInt(wait);
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 0 || seconds > MAX_WAIT_SECONDS) {
+            throw new Failure.Invalid("wait", "must be a whole number of seconds from 0 to " + MAX_WAIT_SECONDS);
+        }
+        return java.time.Duration.ofSeconds(seconds);
+    }
+
     /** {@link #page(String, String...)} for a list read only oldest first (a log a poller follows). */
     PageRequest pageOldestFirst(String idPrefix, String... filters) {
         return page(false, idPrefix, filters);

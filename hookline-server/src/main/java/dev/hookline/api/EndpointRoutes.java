@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.core.Failure;
 import dev.hookline.core.Fields;
 import dev.hookline.core.PageRequest;
+import dev.hookline.delivery.DeliveryFeed;
 import dev.hookline.delivery.DeliveryQueue;
 import dev.hookline.core.Times;
 import dev.hookline.delivery.EndpointHealth;
@@ -18,6 +19,8 @@ import dev.hookline.outbound.OperationalEvents;
 import io.helidon.http.Method;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -27,6 +30,7 @@ final class EndpointRoutes {
     private final EndpointStore endpoints;
     private final MessageStore messages;
     private final DeliveryQueue queue;
+    private final DeliveryFeed feed;
     private final OperationalEvents operational;
     private final Function<Call, String> appOf;
     private final Clock clock;
@@ -35,12 +39,13 @@ final class EndpointRoutes {
      * The routes under {@code base} (e.g. {@code /v1/apps/{app}/endpoints}); {@code appOf} names the
      * app a call is about, after checking the caller may act on it.
      */
-    EndpointRoutes(AppStore apps, EndpointStore endpoints, MessageStore messages, DeliveryQueue queue, OperationalEvents operational,
-                   Function<Call, String> appOf, Clock clock) {
+    EndpointRoutes(AppStore apps, EndpointStore endpoints, MessageStore messages, DeliveryQueue queue, DeliveryFeed feed,
+                   OperationalEvents operational, Function<Call, String> appOf, Clock clock) {
         this.apps = apps;
         this.endpoints = endpoints;
         this.messages = messages;
         this.queue = queue;
+        this.feed = feed;
         this.operational = operational;
         this.appOf = appOf;
         this.clock = clock;
@@ -54,7 +59,7 @@ final class EndpointRoutes {
                 .route(Method.PATCH, one, call -> {
                     Endpoint updated = endpoints.update(appOf.apply(call), call.param("ep"), call.fields(), onUpdate(operational));
                     operational.wake();
-                    return Reply.ok(view(updated));
+                    return Reply.ok(withWarnings(view(updated), updated));
                 })
                 .route(Method.DELETE, one, call -> {
                     endpoints.delete(appOf.apply(call), call.param("ep"));
@@ -63,7 +68,8 @@ final class EndpointRoutes {
                 .route(Method.POST, one + "/secret/rotate", this::rotate)
                 .route(Method.POST, one + "/test", this::test)
                 .route(Method.POST, one + "/recover", this::recover)
-                .route(Method.GET, one + "/attempts", this::attempts);
+                .route(Method.GET, one + "/attempts", this::attempts)
+                .route(Method.GET, one + "/deliveries", this::deliveries);
     }
 
     /** What every endpoint update does in its transaction, whichever API made it; the caller wakes {@code operational} after. */
@@ -80,9 +86,19 @@ final class EndpointRoutes {
     private Reply create(Call call) {
         String app = appOf.apply(call);
         EndpointStore.Created created = endpoints.create(app, call.fields());
-        ObjectNode out = view(created.endpoint());
+        ObjectNode out = withWarnings(view(created.endpoint()), created.endpoint());
         out.put("secret", created.secret());
         return Reply.created(out);
+    }
+
+    /** A create or update answer names the subscriptions no declared event type answers to (a typo, most often). */
+    private ObjectNode withWarnings(ObjectNode out, Endpoint ep) {
+        var warnings = endpoints.subscriptionWarnings(ep);
+        if (!warnings.isEmpty()) {
+            var list = out.putArray("warnings");
+            warnings.forEach(list::add);
+        }
+        return out;
     }
 
     private Reply rotate(Call call) {
@@ -132,6 +148,7 @@ final class EndpointRoutes {
     private Reply recover(Call call) {
         String app = appOf.apply(call);
         Endpoint ep = endpoints.get(app, call.param("ep"));
+        requirePush(ep);
         Fields f = call.fields().allowOnly(Set.of("since"));
         long since = Times.parse("since", f.requiredString("since"));
         int recovered = queue.recover(app, ep.id(), since, clock.millis());
@@ -146,6 +163,45 @@ final class EndpointRoutes {
         Endpoint ep = endpoints.get(app, call.param("ep"));
         PageRequest page = call.page("att", MessageRoutes.ATTEMPT_FILTERS);
         return Reply.page(queue.attempts(app, MessageRoutes.filter(call, true).withEndpoint(ep.id()), page), MessageRoutes::view);
+    }
+
+    /**
+     * The endpoint's deliveries to pull, oldest first, each as the signed request the endpoint
+     * receives ({@link DeliveryFeed}); {@code ?wait=N} long-polls for the next one.
+     */
+    private Reply deliveries(Call call) {
+        String app = appOf.apply(call);
+        Endpoint ep = endpoints.get(app, call.param("ep"));
+        PageRequest page = call.pageOldestFirst("dlv", "wait");
+        Duration wait = call.waitParameter();
+        return Reply.log(feed.after(ep, page, wait), page, DeliveryFeed.Pulled::id, EndpointRoutes::view);
+    }
+
+    static ObjectNode view(DeliveryFeed.Pulled d) {
+        ObjectNode out = Json.object();
+        out.put("id", d.id());
+        out.put("message_id", d.message() == null ? null : d.message().id());
+        out.put("event", d.message() == null ? null : d.message().event());
+        Json.putTime(out, "created_at", d.message() == null ? null : d.message().createdAt());
+        out.put("status", d.status());
+        if (d.request() == null) {
+            out.putNull("request");
+        } else {
+            ObjectNode request = out.putObject("request");
+            ObjectNode headers = request.putObject("headers");
+            d.request().headers().forEach(headers::put);
+            request.put("body", Base64.getEncoder().encodeToString(d.request().body()));
+            request.put("body_encoding", "base64");
+        }
+        return out;
+    }
+
+    /** A pull endpoint is sent nothing: a resend or a recovery has nowhere to go. */
+    static void requirePush(Endpoint ep) {
+        if (ep.policy().pull()) {
+            throw new Failure.Conflict("endpoint " + ep.id() + " is a pull endpoint: Hookline sends it nothing;"
+                    + " read its deliveries again from GET …/endpoints/" + ep.id() + "/deliveries");
+        }
     }
 
     /** A disabled endpoint is sent nothing, so a test or resend to it would wait forever. */
@@ -164,7 +220,7 @@ final class EndpointRoutes {
         out.put("id", ep.id());
         out.put("app_id", ep.appId());
         out.put("uid", ep.uid());
-        out.put("url", ep.url());
+        out.put("url", ep.policy().pull() ? null : ep.url());
         out.put("enabled", ep.enabled());
         out.setAll(ep.policy().toJson());
         // Custom header values and a TLS client key are credentials: sealed at rest, shown to no one.

@@ -31,16 +31,18 @@ final class EventTypeRoutes {
 
     private Reply create(Call call) {
         call.requireRoot();
-        Fields f = call.fields().allowOnly(Set.of("name", "description", "schema"));
-        return Reply.created(view(types.create(f.requiredString("name"), f.string("description", 2000), schema(f))));
+        Fields f = call.fields().allowOnly(Set.of("name", "description", "schema", "validate"));
+        return Reply.created(view(types.create(f.requiredString("name"), f.string("description", 2000), schema(f),
+                Boolean.TRUE.equals(f.bool("validate")))));
     }
 
     private Reply update(Call call) {
         call.requireRoot();
-        Fields f = call.fields().allowOnly(Set.of("description", "schema"));
+        Fields f = call.fields().allowOnly(Set.of("description", "schema", "validate"));
         String description = f.present("description") && f.string("description", 2000) == null ? "" : f.string("description", 2000);
         String schema = f.present("schema") && f.raw("schema") == null ? "" : schema(f);
-        return Reply.ok(view(types.update(call.param("name"), description, schema)));
+        Boolean validate = f.present("validate") && f.bool("validate") == null ? Boolean.FALSE : f.bool("validate");
+        return Reply.ok(view(types.update(call.param("name"), description, schema, validate)));
     }
 
     private static String schema(Fields f) {
@@ -59,6 +61,7 @@ final class EventTypeRoutes {
         out.put("name", t.name());
         out.put("description", t.description());
         out.set("schema", t.schema() == null ? null : Json.raw(t.schema().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        out.put("validate", t.validate());
         Json.putTime(out, "created_at", t.createdAt());
         Json.putTime(out, "updated_at", t.updatedAt());
         return out;

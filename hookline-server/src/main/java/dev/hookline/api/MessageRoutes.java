@@ -126,6 +126,7 @@ final class MessageRoutes {
         Message m = messages.get(app.id(), call.param("msg"));
         Endpoint ep = endpoints.get(app.id(), call.param("ep"));
         EndpointRoutes.requireEnabled(ep);
+        EndpointRoutes.requirePush(ep);
         if (m.payload() == null) {
             throw new Failure.Conflict("message " + m.id() + " has had its content deleted; there is nothing to resend");
         }

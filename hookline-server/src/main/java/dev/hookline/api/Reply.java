@@ -2,6 +2,7 @@ package dev.hookline.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.core.Page;
+import dev.hookline.core.PageRequest;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -47,6 +48,20 @@ public record Reply(int status, JsonNode body, Map<String, String> headers) {
         var data = out.putArray("data");
         page.data().forEach(item -> data.add(view.apply(item)));
         out.put("next", page.next());
+        return ok(out);
+    }
+
+    /**
+     * A page of a log a poller follows ({@code ?after=&wait=}): even an empty page gives a cursor to
+     * continue from, so a poller never re-reads what it has seen.
+     */
+    static <T> Reply log(Page<T> page, PageRequest asked, Function<T, String> id, Function<T, JsonNode> view) {
+        com.fasterxml.jackson.databind.node.ObjectNode out = (com.fasterxml.jackson.databind.node.ObjectNode) page(page, view).body();
+        if (page.data().isEmpty() && asked.after() != null) {
+            out.put("next", asked.after());
+        } else if (!page.data().isEmpty() && page.next() == null) {
+            out.put("next", id.apply(page.data().getLast()));
+        }
         return ok(out);
     }
 }

@@ -20,7 +20,6 @@ import java.util.Set;
 
 /** {@code /v1/sources}: inbound sources (root keys only), their event log, long-poll pulls and replays. */
 final class SourceRoutes {
-    static final int MAX_WAIT_SECONDS = 60;
 
     private final SourceStore sources;
     private final InboundEventStore events;
@@ -88,28 +87,9 @@ final class SourceRoutes {
         call.requireRoot();
         Source source = sources.get(call.param("id"));
         PageRequest page = call.pageOldestFirst("evt", "wait", "body_encoding");
-        String wait = call.query("wait");
-        int seconds = 0;
-        if (wait != null) {
-            try {
-                seconds = Integer.parseInt(wait);
-            } catch (NumberFormatException e) {
-                seconds = -1;
-            }
-            if (seconds < 0 || seconds > MAX_WAIT_SECONDS) {
-                throw new Failure.Invalid("wait", "must be a whole number of seconds from 0 to " + MAX_WAIT_SECONDS);
-            }
-        }
+        Duration wait = call.waitParameter();
         boolean raw = rawBody(call);
-        var result = events.listAfter(source.id(), page, Duration.ofSeconds(seconds));
-        // An empty page still gives a cursor to continue from, so a poller never re-reads old events.
-        ObjectNode out = (ObjectNode) Reply.page(result, e -> view(e, raw)).body();
-        if (result.data().isEmpty() && page.after() != null) {
-            out.put("next", page.after());
-        } else if (!result.data().isEmpty() && result.next() == null) {
-            out.put("next", result.data().getLast().id());
-        }
-        return Reply.ok(out);
+        return Reply.log(events.listAfter(source.id(), page, wait), page, InboundEvent::id, e -> view(e, raw));
     }
 
     private ObjectNode view(Call call, SourceStore.Created created) {

@@ -10,19 +10,19 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * Where {@code hookline listen} is in a source's event log, kept in a file so a restart carries on
+ * Where {@code hookline listen} is in a source's event log or an endpoint's deliveries, kept in a file so a restart carries on
  * from the event after the last one handled: written after every event, replaced atomically so a kill
  * mid-write leaves the previous cursor, never half of one.
  */
 record CursorFile(Path path) {
 
-    /** The default file for this server and source: {@code ~/.hookline/cursors/<hash>}. */
-    static CursorFile forSource(String server, String sourceId) {
+    /** The default file for this server and feed: {@code ~/.hookline/cursors/<name>-<hash>}. */
+    static CursorFile forFeed(String server, Feed feed) {
         try {
             byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest((server + "\n" + sourceId).getBytes(StandardCharsets.UTF_8));
+                    .digest((server + "\n" + feed.cursorName()).getBytes(StandardCharsets.UTF_8));
             return new CursorFile(Path.of(System.getProperty("user.home"), ".hookline", "cursors",
-                    sourceId + "-" + HexFormat.of().formatHex(hash, 0, 6)));
+                    feed.cursorName() + "-" + HexFormat.of().formatHex(hash, 0, 6)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -13,11 +13,14 @@ import picocli.CommandLine.Option;
 /** {@code hookline listen}: the developer loop, in one of two modes. */
 @Command(name = "listen", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Relay a source's webhooks to a local URL, or receive and verify deliveries locally.",
+            "Relay a source's webhooks or an endpoint's deliveries to a local URL, or receive and verify deliveries locally.",
             "",
             "  hookline listen --source src_… --forward-to http://localhost:3000/webhooks",
             "      pulls the source's events from the server (long-poll: no inbound port, works behind NAT) and",
             "      posts each to the URL with its original headers and bytes; resumes where it stopped.",
+            "  hookline listen --app acme --endpoint ep_… --forward-to http://localhost:3000/webhooks",
+            "      the same for an endpoint's deliveries, each signed as the endpoint signs it (byte for byte);",
+            "      best with a \"delivery\": \"pull\" endpoint, which Hookline never pushes to.",
             "  hookline listen --port 9000 --secret whsec_…",
             "      a receiver here that verifies each delivery's signature and prints it (bad ones in red).",
             ""})
@@ -28,16 +31,22 @@ final class ListenCommand implements Callable<Integer> {
     @Option(names = "--source", paramLabel = "ID", description = "the source whose inbound events to relay")
     String source;
 
+    @Option(names = "--app", paramLabel = "APP", description = "with --endpoint: the app (id or uid) whose endpoint's deliveries to relay")
+    String app;
+
+    @Option(names = "--endpoint", paramLabel = "EP", description = "with --app: the endpoint (id or uid) whose deliveries to relay")
+    String endpoint;
+
     @Option(names = "--forward-to", paramLabel = "URL", description = "where to post each event (without it, events are only shown)")
     URI forwardTo;
 
     @Option(names = "--events", split = ",", paramLabel = "NAME", description = "only these events (wildcards: invoice.*); others are skipped")
     List<String> events = new ArrayList<>();
 
-    @Option(names = "--from-start", description = "begin at the oldest event the source still keeps, even after a saved cursor (default: where the last run stopped, or events from now on)")
+    @Option(names = "--from-start", description = "begin at the oldest event or delivery the server still keeps, even after a saved cursor (default: where the last run stopped, or from now on)")
     boolean fromStart;
 
-    @Option(names = "--cursor-file", paramLabel = "FILE", description = "where the position is kept (default ~/.hookline/cursors/<source>-<hash>)")
+    @Option(names = "--cursor-file", paramLabel = "FILE", description = "where the position is kept (default ~/.hookline/cursors/<source or app.endpoint>-<hash>)")
     Path cursorFile;
 
     @Option(names = "--port", description = "receive deliveries on this port instead (local receiver mode)")
@@ -63,8 +72,8 @@ final class ListenCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Terminal terminal = Terminal.standard();
         if (port != null) {
-            if (source != null || forwardTo != null) {
-                throw new CliFailure.Usage("--port receives locally; --source and --forward-to relay from a server: choose one mode");
+            if (source != null || app != null || endpoint != null || forwardTo != null) {
+                throw new CliFailure.Usage("--port receives locally; --source, --app/--endpoint and --forward-to relay from a server: choose one mode");
             }
             SignatureScheme chosen;
             try {
@@ -74,14 +83,29 @@ final class ListenCommand implements Callable<Integer> {
             }
             return new LocalReceiver(new LocalReceiver.Options(host, port, secret, chosen, signatureHeader, printJson), terminal).run();
         }
-        if (source == null) {
-            throw new CliFailure.Usage("say what to listen to: --source src_… (with --forward-to URL), or --port N to receive locally");
-        }
+        Feed feed = feed();
         if (forwardTo != null && (forwardTo.getScheme() == null || !forwardTo.getScheme().startsWith("http"))) {
             throw new CliFailure.Usage("--forward-to must be an http:// or https:// URL");
         }
         HooklineApi api = server.api();
-        CursorFile cursor = cursorFile != null ? new CursorFile(cursorFile) : CursorFile.forSource(api.base(), source);
-        return new Relay(api, new Relay.Options(source, forwardTo, events, printJson, cursor, fromStart), terminal).run();
+        CursorFile cursor = cursorFile != null ? new CursorFile(cursorFile) : CursorFile.forFeed(api.base(), feed);
+        return new Relay(api, new Relay.Options(feed, forwardTo, events, printJson, cursor, fromStart), terminal).run();
+    }
+
+    private Feed feed() {
+        if (source != null && (app != null || endpoint != null)) {
+            throw new CliFailure.Usage("--source relays a source; --app with --endpoint relays an endpoint's deliveries: choose one");
+        }
+        if (source != null) {
+            return new Feed.SourceEvents(source);
+        }
+        if (app != null && endpoint != null) {
+            return new Feed.EndpointDeliveries(app, endpoint);
+        }
+        if (app != null || endpoint != null) {
+            throw new CliFailure.Usage("an endpoint's deliveries need both --app and --endpoint");
+        }
+        throw new CliFailure.Usage("say what to listen to: --source src_… or --app … --endpoint … (with --forward-to URL),"
+                + " or --port N to receive locally");
     }
 }

@@ -23,9 +23,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * {@code hookline listen --source … --forward-to …}: pulls a source's inbound events from a running
- * Hookline with long-polls (so it needs no inbound port and works behind NAT) and posts each to a local
- * URL with its original headers and exactly its original bytes.
+ * {@code hookline listen --forward-to …}: pulls a source's inbound events, or an endpoint's
+ * deliveries, from a running Hookline with long-polls (so it needs no inbound port and works behind
+ * NAT) and posts each to a local URL with exactly the headers and bytes of the original: what the
+ * sender posted to the source, or what Hookline signs for the endpoint ({@link Feed}).
  *
  * <p>The cursor is saved after each event is handled, whatever the local handler answered: a handler
  * that fails is the developer's to fix, and {@code hookline replay} sends the event again. Events that
@@ -40,7 +41,7 @@ final class Relay {
             "expect", "upgrade", "keep-alive", "te", "trailer", "proxy-connection", "http2-settings");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-    record Options(String sourceId, URI forwardTo, List<String> events, boolean printJson, CursorFile cursor, boolean fromStart) {}
+    record Options(Feed feed, URI forwardTo, List<String> events, boolean printJson, CursorFile cursor, boolean fromStart) {}
 
     private final HooklineApi api;
     private final Options options;
@@ -59,15 +60,15 @@ final class Relay {
         this.terminal = terminal;
     }
 
-    /** Runs until the process is stopped; fails at once if the source cannot be read. */
+    /** Runs until the process is stopped; fails at once if the source or endpoint cannot be read. */
     int run() throws InterruptedException {
-        HooklineApi.Answer first = api.call("GET", "/v1/sources/" + HooklineApi.segment(options.sourceId()), Duration.ofSeconds(30));
-        JsonNode source = first.body();
+        Feed feed = options.feed();
+        HooklineApi.Answer first = api.call("GET", feed.resourcePath(), Duration.ofSeconds(30));
+        JsonNode resource = first.body();
         // --from-start is asked for explicitly, so it wins over a cursor saved by an earlier run.
-        String cursor = options.fromStart() ? null : options.cursor().read().orElseGet(() -> startingNow(first.date()));
+        String cursor = options.fromStart() ? null : options.cursor().read().orElseGet(() -> startingNow(feed, first.date()));
         if (!options.printJson()) {
-            terminal.out.println("Ready: " + (options.forwardTo() == null ? "showing" : "forwarding") + " events of "
-                    + source.path("name").asText() + " (" + options.sourceId() + ")"
+            terminal.out.println("Ready: " + (options.forwardTo() == null ? "showing" : "forwarding") + " " + feed.describe(resource)
                     + (options.forwardTo() == null ? "" : " to " + options.forwardTo())
                     + (options.events().isEmpty() ? "" : ", only " + String.join(", ", options.events()))
                     + ". Ctrl-C to stop.");
@@ -77,22 +78,20 @@ final class Relay {
         while (true) {
             HooklineApi.Answer page;
             try {
-                page = api.call("GET", "/v1/sources/" + HooklineApi.segment(options.sourceId()) + "/events?limit=100&wait="
-                        + WAIT_SECONDS + "&body_encoding=base64" + (cursor == null ? "" : "&after=" + HooklineApi.segment(cursor)),
-                        POLL_TIMEOUT);
+                page = api.call("GET", logPage(feed, 100, WAIT_SECONDS, cursor), POLL_TIMEOUT);
                 failures = 0;
             } catch (CliFailure.Api e) {
                 if (e.status / 100 == 4) {
-                    throw e; // the source is gone or the key was revoked: retrying will not help
+                    throw e; // the source or endpoint is gone or the key was revoked: retrying will not help
                 }
                 long delay = Math.min(10, 1L << Math.min(failures++, 4));
                 terminal.out.println(terminal.paint(Terminal.YELLOW, "lost " + api.base() + ": " + e.getMessage() + "; retrying in " + delay + " s"));
                 Thread.sleep(Duration.ofSeconds(delay)); // a back-off between reconnects, not synchronisation
                 continue;
             }
-            for (JsonNode event : page.body().path("data")) {
-                handle(source, event);
-                cursor = event.get("id").asText();
+            for (JsonNode item : page.body().path("data")) {
+                handle(resource, item);
+                cursor = item.get("id").asText();
                 options.cursor().write(cursor);
             }
             JsonNode next = page.body().path("next");
@@ -115,40 +114,53 @@ final class Relay {
     }
 
     /**
-     * A cursor past every event the source holds now. The server's Date header only has whole seconds, so
-     * the cursor starts there and then moves past the events already stored within that second.
+     * A cursor past every item the log holds now. The server's Date header only has whole seconds, so
+     * the cursor starts there and then moves past the items already stored within that second (for a
+     * pull endpoint, reading those counts as pulling them: they are passed over as pulled).
      */
-    private String startingNow(String date) {
+    private String startingNow(Feed feed, String date) {
         long millis = date == null ? System.currentTimeMillis()
                 : ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-        String cursor = Ids.floor("evt", millis);
+        String cursor = Ids.floor(feed.idPrefix(), millis);
         while (true) {
-            JsonNode events = api.call("GET", "/v1/sources/" + HooklineApi.segment(options.sourceId()) + "/events?limit=100&after="
-                    + HooklineApi.segment(cursor), Duration.ofSeconds(30)).body().path("data");
-            if (events.isEmpty()) {
+            JsonNode items = api.call("GET", logPage(feed, 100, 0, cursor), Duration.ofSeconds(30)).body().path("data");
+            if (items.isEmpty()) {
                 return cursor;
             }
-            cursor = events.get(events.size() - 1).get("id").asText();
-            if (events.size() < 100) {
+            cursor = items.get(items.size() - 1).get("id").asText();
+            if (items.size() < 100) {
                 return cursor;
             }
         }
     }
 
-    private void handle(JsonNode source, JsonNode event) {
-        byte[] body = body(event);
-        Map<String, String> headers = headers(event);
-        String name = eventName(source, headers, body);
-        if (!options.events().isEmpty() && (name == null || options.events().stream().noneMatch(pattern -> matches(pattern, name)))) {
+    /** The log's page after {@code cursor} (null: from its start), held up to {@code waitSeconds} when empty. */
+    private static String logPage(Feed feed, int limit, int waitSeconds, String cursor) {
+        return feed.logPath() + (feed.logPath().endsWith("?") ? "" : "&") + "limit=" + limit
+                + (waitSeconds > 0 ? "&wait=" + waitSeconds : "") + (cursor == null ? "" : "&after=" + HooklineApi.segment(cursor));
+    }
+
+    private void handle(JsonNode resource, JsonNode item) {
+        Feed.Request request = options.feed().request(item);
+        if (request == null) {
+            return; // nothing to post: the message's content was deleted
+        }
+        byte[] body = request.body();
+        String name = options.feed().eventName(resource, item, request);
+        if (!options.events().isEmpty() && options.events().stream().noneMatch(pattern -> matches(pattern, name))) {
             return;
         }
-        Forwarded result = options.forwardTo() == null ? null : forward(local, options.forwardTo(), headers, body);
+        Forwarded result = options.forwardTo() == null ? null : forward(local, options.forwardTo(), request.headers(), body);
+        String time = options.feed().time(item);
         if (options.printJson()) {
             ObjectNode line = HooklineApi.object();
-            line.put("id", event.path("id").asText());
-            line.put("received_at", event.path("received_at").asText());
+            line.put("id", item.path("id").asText());
+            line.put(options.feed() instanceof Feed.SourceEvents ? "received_at" : "created_at", time);
+            if (item.hasNonNull("message_id")) {
+                line.put("message_id", item.get("message_id").asText());
+            }
             line.put("event", name);
-            line.set("headers", event.path("headers"));
+            line.set("headers", request.headersJson());
             putBody(line, body);
             if (result != null) {
                 ObjectNode f = line.putObject("forwarded");
@@ -159,8 +171,8 @@ final class Relay {
             }
             terminal.out.println(line);
         } else {
-            String when = TIME.format(Instant.parse(event.path("received_at").asText()).atZone(ZoneId.systemDefault()));
-            StringBuilder line = new StringBuilder(when).append("  ").append(event.path("id").asText()).append("  ").append(name == null ? "-" : name);
+            String when = TIME.format(Instant.parse(time).atZone(ZoneId.systemDefault()));
+            StringBuilder line = new StringBuilder(when).append("  ").append(item.path("id").asText()).append("  ").append(name == null ? "-" : name);
             if (result != null) {
                 line.append("  → ").append(terminal.status(result.status())).append("  ").append(result.millis()).append(" ms");
                 if (result.error() != null) {

@@ -80,13 +80,16 @@ public final class DeliveryQueue {
      * caller's write ({@link MessageStore.Enqueue}). A delivery that already exists is left alone.
      */
     public static void enqueue(Connection c, Message message, Endpoint endpoint) throws SQLException {
+        // A pull endpoint's delivery is never due: it waits, pending, until it is pulled (DeliveryFeed),
+        // and with no due time it never becomes the endpoint's head, so no claim ever reads it.
+        Long due = endpoint.policy().pull() ? null : message.createdAt();
         // Routing may have read the endpoint before this write: queue only for one still there and enabled.
         int inserted = Sql.update(c, "INSERT INTO deliveries (id, message_id, endpoint_id, app_id, status, attempts, next_attempt_at,"
                         + " created_at, updated_at) SELECT CAST(? AS TEXT), CAST(? AS TEXT), e.id, e.app_id, 'pending', 0,"
                         + " CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT) FROM endpoints e WHERE e.id = ? AND e.enabled = 1"
                         + " ON CONFLICT (message_id, endpoint_id) DO NOTHING",
-                Ids.next("dlv"), message.id(), message.createdAt(), message.createdAt(), message.createdAt(), endpoint.id());
-        if (inserted == 0) {
+                Ids.next("dlv"), message.id(), due, message.createdAt(), message.createdAt(), endpoint.id());
+        if (inserted == 0 || due == null) {
             return;
         }
         if (endpoint.policy().fifo()) {

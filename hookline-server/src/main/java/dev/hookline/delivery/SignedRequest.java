@@ -8,5 +8,5 @@ import java.util.Map;
  * unless the endpoint trusts its own certificates rather than the public CAs, and {@code tls} null
  * unless it presents a client certificate.
  */
-record SignedRequest(String url, Map<String, String> headers, byte[] body, int timeoutMs, TrustedCa trusted,
-                     dev.hookline.outbound.EndpointTls tls) {}
+public record SignedRequest(String url, Map<String, String> headers, byte[] body, int timeoutMs, TrustedCa trusted,
+                            dev.hookline.outbound.EndpointTls tls) {}

@@ -3,6 +3,7 @@ package dev.hookline.inbound;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hookline.core.Failure;
+import dev.hookline.core.LongPoll;
 import dev.hookline.core.Page;
 import dev.hookline.core.PageRequest;
 import dev.hookline.store.Database;
@@ -25,29 +26,17 @@ public final class InboundEventStore {
     static final String COLUMNS = "id, source_id, dedupe_key, content_type, headers, body, verification, message_id, note, received_at";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, List<String>>> HEADERS = new TypeReference<>() {};
-    /**
-     * How often a long-poll on PostgreSQL looks again even without a wake-up: a NOTIFY from another
-     * node can be lost while the listener reconnects. On SQLite this process is the only writer, so
-     * every commit rings {@link #signal} and a poll sleeps until then or its deadline.
-     */
-    private static final long RECHECK_MILLIS = 1_000;
-
     private final Database db;
-    private final long recheckMillis;
-    private final Object newEvents = new Object();
-    private long committed; // guarded by newEvents: bumped after each commit that added events
-    private int waiting; // guarded by newEvents: long-polls asleep right now
+    private final LongPoll newEvents;
 
     public InboundEventStore(Database db) {
         this.db = db;
-        this.recheckMillis = db.dialect() == dev.hookline.store.Dialect.SQLITE ? Long.MAX_VALUE : RECHECK_MILLIS;
+        this.newEvents = new LongPoll(db.recheckMillis());
     }
 
     /** How many long-polls are waiting for an event right now. */
     public int waitingPolls() {
-        synchronized (newEvents) {
-            return waiting;
-        }
+        return newEvents.waiting();
     }
 
     /** Stores the event; false when its de-duplication key was already taken (by this or another node). */
@@ -73,10 +62,7 @@ public final class InboundEventStore {
 
     /** Wakes long-polls; called after a commit that added events (here or, via NOTIFY, on another node). */
     public void signal() {
-        synchronized (newEvents) {
-            committed++;
-            newEvents.notifyAll();
-        }
+        newEvents.signal();
     }
 
     public InboundEvent get(String sourceId, String eventId) {
@@ -89,35 +75,10 @@ public final class InboundEventStore {
      * answer is held back until an event arrives or the wait is over.
      */
     public Page<InboundEvent> listAfter(String sourceId, PageRequest page, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            long seen;
-            synchronized (newEvents) {
-                seen = committed;
-            }
-            Page<InboundEvent> result = db.read(c -> Page.of(Sql.list(c,
-                    "SELECT " + COLUMNS + " FROM inbound_events WHERE source_id = ? AND id > ? ORDER BY id LIMIT ?",
-                    InboundEventStore::row, sourceId, page.afterOrStart(), page.limit() + 1), page.limit(), InboundEvent::id));
-            long left = (deadline - System.nanoTime()) / 1_000_000;
-            if (!result.data().isEmpty() || left <= 0) {
-                return result;
-            }
-            synchronized (newEvents) {
-                try {
-                    if (committed == seen) { // nothing committed since the query: sleep until something is
-                        waiting++;
-                        try {
-                            newEvents.wait(Math.min(left, recheckMillis));
-                        } finally {
-                            waiting--;
-                        }
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return result;
-                }
-            }
-        }
+        return newEvents.await(() -> db.read(c -> Page.of(Sql.list(c,
+                        "SELECT " + COLUMNS + " FROM inbound_events WHERE source_id = ? AND id > ? ORDER BY id LIMIT ?",
+                        InboundEventStore::row, sourceId, page.afterOrStart(), page.limit() + 1), page.limit(), InboundEvent::id)),
+                result -> !result.data().isEmpty(), wait);
     }
 
     private static InboundEvent row(ResultSet rs) throws SQLException {

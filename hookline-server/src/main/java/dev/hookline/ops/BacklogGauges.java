@@ -60,7 +60,7 @@ public final class BacklogGauges {
                 Long oldest = Sql.one(c, "SELECT next_attempt_at FROM deliveries WHERE status = 'pending' AND lease_owner IS NULL"
                         + " AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 1", rs -> rs.getLong("next_attempt_at"), now).orElse(null);
                 long open = count(c, "SELECT COUNT(*) AS n FROM endpoints WHERE circuit_open_until > ?", now);
-                long disabled = count(c, "SELECT COUNT(*) AS n FROM endpoints WHERE enabled = 0", null);
+                long disabled = count(c, "SELECT COUNT(*) AS n FROM endpoints WHERE enabled = 0 AND deleted_at IS NULL", null);
                 return new Snapshot(due, scheduled, oldest == null ? 0 : (now - oldest) / 1000.0, open, disabled);
             });
         } catch (RuntimeException e) {

@@ -182,7 +182,7 @@ public final class DeliveryStats {
             Filter f = build(scope, condition, "id", values);
             List<Object> all = new ArrayList<>(f.values);
             all.add(OperationalEvents.APP_ID);
-            return new Filter(f.where + " AND app_id <> ?", all);
+            return new Filter(f.where + " AND app_id <> ? AND deleted_at IS NULL", all); // a deleted endpoint's row is only history
         }
 
         private static Filter build(Scope scope, String condition, String endpointColumn, Object... values) {

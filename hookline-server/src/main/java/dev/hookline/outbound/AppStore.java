@@ -76,7 +76,7 @@ public final class AppStore {
             }
             AppSettings changed = app.settings().with(settings);
             if (changed.httpsOnly() && !app.settings().httpsOnly()) {
-                int plain = Sql.one(c, "SELECT COUNT(*) AS n FROM endpoints WHERE app_id = ? AND LOWER(url) LIKE 'http:%'",
+                int plain = Sql.one(c, "SELECT COUNT(*) AS n FROM endpoints WHERE app_id = ? AND LOWER(url) LIKE 'http:%' AND deleted_at IS NULL",
                         rs -> rs.getInt("n"), app.id()).orElse(0);
                 if (plain > 0) {
                     throw new Failure.Conflict(plain + " of the app's endpoints use http://; change their URLs to https:// first");

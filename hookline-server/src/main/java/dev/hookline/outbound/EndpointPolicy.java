@@ -37,7 +37,21 @@ public record EndpointPolicy(
         boolean fifo,
         TrustedCa tlsCa,
         EndpointTls tls,
-        Map<String, String> metadata) {
+        Map<String, String> metadata,
+        Delivery delivery) {
+
+    /**
+     * How the endpoint gets its deliveries. {@code PUSH}: Hookline posts each to the URL. {@code PULL}:
+     * it has no URL; Hookline never sends it anything, and its deliveries wait to be pulled from
+     * {@code GET …/endpoints/{ep}/deliveries} (a developer's laptop behind NAT, {@code hookline listen}).
+     */
+    public enum Delivery {
+        PUSH, PULL;
+
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /**
      * Optional headers carrying the event name, the delivery time (unix seconds), the attempt
@@ -54,7 +68,7 @@ public record EndpointPolicy(
 
     static final Set<String> FIELDS = Set.of("name", "description", "events", "channels", "filter", "signature",
             "header_prefix", "event_header", "timestamp_header", "attempt_header", "id_header", "headers",
-            "timeout_ms", "retry", "payload_format", "envelope", "max_concurrency", "rate_limit", "fifo", "tls_ca", "tls", "metadata");
+            "timeout_ms", "retry", "payload_format", "envelope", "max_concurrency", "rate_limit", "fifo", "tls_ca", "tls", "metadata", "delivery");
 
     /**
      * Header names no endpoint setting may name, whichever setting it is: framing and hop-by-hop
@@ -104,7 +118,26 @@ public record EndpointPolicy(
                 Boolean.TRUE.equals(f.bool("fifo")),
                 trustedCa(f),
                 EndpointTls.fromJson(f.object("tls")),
-                metadata(f));
+                metadata(f),
+                delivery(f));
+    }
+
+    private static Delivery delivery(Fields f) {
+        String value = f.string("delivery");
+        if (value == null || value.equals("push")) {
+            return Delivery.PUSH;
+        }
+        if (!value.equals("pull")) {
+            throw new Failure.Invalid(f.name("delivery"), "must be 'push' or 'pull'");
+        }
+        if (Boolean.TRUE.equals(f.bool("fifo"))) {
+            throw new Failure.Invalid(f.name("fifo"), "does not apply to a pull endpoint: its deliveries are read in order anyway");
+        }
+        return Delivery.PULL;
+    }
+
+    public boolean pull() {
+        return delivery == Delivery.PULL;
     }
 
     /** The header the signature goes in: as configured, else {@code <prefix>Signature}, else the scheme's default. */
@@ -182,6 +215,7 @@ public record EndpointPolicy(
         }
         ObjectNode m = out.putObject("metadata");
         metadata.forEach(m::put);
+        out.put("delivery", delivery.wireName());
         return out;
     }
 

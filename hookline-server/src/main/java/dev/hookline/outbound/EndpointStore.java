@@ -66,12 +66,33 @@ public final class EndpointStore {
     private final Clock clock;
     private final SecretCipher cipher;
     private final UrlCheck urlCheck;
+    private final boolean strictEventTypes;
 
-    public EndpointStore(Database db, Clock clock, SecretCipher cipher, UrlCheck urlCheck) {
+    /** With {@code strictEventTypes}, endpoints may subscribe only to declared event types ({@code HOOKLINE_STRICT_EVENT_TYPES}). */
+    public EndpointStore(Database db, Clock clock, SecretCipher cipher, UrlCheck urlCheck, boolean strictEventTypes) {
         this.db = db;
         this.clock = clock;
         this.cipher = cipher;
         this.urlCheck = urlCheck;
+        this.strictEventTypes = strictEventTypes;
+    }
+
+    /** What the endpoint subscribes to that no declared event type answers to (empty in strict mode: it was refused). */
+    public List<String> subscriptionWarnings(Endpoint ep) {
+        return db.read(c -> EventTypeStore.undeclared(c, "events", ep.policy().events()));
+    }
+
+    /** In strict mode, a subscription no declared event type answers to is refused. */
+    private void requireDeclared(Connection c, EndpointPolicy policy) throws SQLException {
+        if (strictEventTypes) {
+            List<String> undeclared = EventTypeStore.undeclared(c, "events", policy.events());
+            if (!undeclared.isEmpty()) {
+                String first = undeclared.get(0);
+                int colon = first.indexOf(": ");
+                throw new Failure.Invalid(first.substring(0, colon), first.substring(colon + 2)
+                        + "; this server takes only declared event types (HOOKLINE_STRICT_EVENT_TYPES)");
+            }
+        }
     }
 
     /** A new endpoint and its secret in clear, to be shown once. */
@@ -85,17 +106,20 @@ public final class EndpointStore {
     public Created create(String appIdOrUid, Fields body) {
         body.allowOnly(CREATE_FIELDS);
         limitFilter(body);
-        String url = url(body);
-        boolean enabled = !Boolean.FALSE.equals(body.bool("enabled"));
         EndpointPolicy policy = EndpointPolicy.fromJson(body);
+        String url = policy.pull() ? noUrl(body) : url(body);
+        boolean enabled = !Boolean.FALSE.equals(body.bool("enabled"));
         String secret = newSecret(body.name("secret"), body.string("secret"), policy.signature());
         String sealed = cipher.seal(secret);
         String publicKey = publicKeyOf(secret);
         String uid = uid(body);
         return db.write(c -> {
             App app = AppStore.require(c, appIdOrUid);
-            requireHttpsIfAsked(app, body.name("url"), url);
+            if (!policy.pull()) {
+                requireHttpsIfAsked(app, body.name("url"), url);
+            }
             requireFreeUid(c, app.id(), uid, null);
+            requireDeclared(c, policy);
             long now = clock.millis();
             Endpoint ep = new Endpoint(Ids.next("ep"), app.id(), uid, url, enabled, policy, publicKey, Endpoint.Health.NEW, now, now);
             Sql.update(c, "INSERT INTO endpoints (id, app_id, uid, url, enabled, timeout_ms, fifo, policy, secret, public_key, created_at,"
@@ -114,7 +138,7 @@ public final class EndpointStore {
     public Page<Endpoint> list(String appIdOrUid, PageRequest page) {
         return db.read(c -> {
             App app = AppStore.require(c, appIdOrUid);
-            return Page.of(Sql.list(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND " + page.cursorSql("id") + page.orderSql("id"),
+            return Page.of(Sql.list(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND deleted_at IS NULL AND " + page.cursorSql("id") + page.orderSql("id"),
                     this::row, app.id(), page.afterOrStart(), page.limit() + 1), page.limit(), Endpoint::id);
         });
     }
@@ -145,6 +169,15 @@ public final class EndpointStore {
             }
             ObjectNode merged = patch.mergeInto(current.policy().toJson(), EndpointPolicy.FIELDS);
             EndpointPolicy policy = EndpointPolicy.fromJson(Fields.of(merged));
+            if (policy.delivery() != current.policy().delivery()) {
+                throw new Failure.Invalid("delivery", "cannot change between push and pull: create a new endpoint instead");
+            }
+            if (patch.present("events")) {
+                requireDeclared(c, policy);
+            }
+            if (policy.pull() && newUrl != null) {
+                throw new Failure.Invalid("url", "a pull endpoint has no URL: its deliveries are pulled from …/deliveries");
+            }
             if (policy.signature().ed25519() != current.policy().signature().ed25519()
                     || (current.policy().signature().scheme() == SignatureScheme.STANDARD) != (policy.signature().scheme() == SignatureScheme.STANDARD)) {
                 throw new Failure.Invalid("signature", "changing between HMAC and ed25519, or between 'standard' and the other"
@@ -176,10 +209,20 @@ public final class EndpointStore {
     private record Change(Endpoint before, Endpoint after) {}
 
 
+    /**
+     * Deletes the endpoint for every purpose but its history: the row stays as a tombstone (see
+     * the V16 migration) so the message views and attempt logs keep what was sent to it. It is
+     * disabled and its uid freed; its deliveries still waiting end as {@code failed} (one in flight
+     * finishes and records itself).
+     */
     public void delete(String appIdOrUid, String endpointId) {
         db.write(c -> {
             Endpoint ep = require(c, AppStore.require(c, appIdOrUid).id(), endpointId);
-            Sql.update(c, "DELETE FROM endpoints WHERE id = ?", ep.id());
+            long now = clock.millis();
+            Sql.update(c, "UPDATE endpoints SET deleted_at = ?, enabled = 0, uid = NULL, next_due_at = NULL, updated_at = ? WHERE id = ?",
+                    now, Math.max(now, ep.updatedAt() + 1), ep.id());
+            Sql.update(c, "UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, updated_at = ?"
+                    + " WHERE endpoint_id = ? AND status = 'pending' AND lease_owner IS NULL", now, ep.id());
             parsed.invalidate(ep.id());
             Fanout.changed(c, ep.appId());
             return null;
@@ -236,12 +279,12 @@ public final class EndpointStore {
 
     /** The app's enabled endpoints, for {@link Fanout} to index. */
     List<Endpoint> enabledOf(Connection c, String appId) throws SQLException {
-        return Sql.list(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND enabled = 1", this::row, appId);
+        return Sql.list(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND enabled = 1 AND deleted_at IS NULL", this::row, appId);
     }
 
     /** The app's endpoint with this id or uid. */
     private Endpoint require(Connection c, String appId, String endpointId) throws SQLException {
-        return Sql.one(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND (id = ? OR uid = ?)", this::rowUncached,
+        return Sql.one(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND (id = ? OR uid = ?) AND deleted_at IS NULL", this::rowUncached,
                         appId, endpointId, endpointId)
                 .orElseThrow(() -> new Failure.NotFound("endpoint", endpointId));
     }
@@ -326,6 +369,14 @@ public final class EndpointStore {
                 Sql.nullableLong(rs, "failing_since"), rs.getString("disabled_reason"));
         return new Endpoint(rs.getString("id"), rs.getString("app_id"), rs.getString("uid"), rs.getString("url"), rs.getInt("enabled") == 1,
                 policy, rs.getString("public_key"), health, rs.getLong("created_at"), rs.getLong("updated_at"));
+    }
+
+    /** A pull endpoint's URL column: empty, since nothing is ever sent to it. */
+    private static String noUrl(Fields body) {
+        if (body.has("url")) {
+            throw new Failure.Invalid(body.name("url"), "a pull endpoint has no URL: its deliveries are pulled from …/deliveries");
+        }
+        return "";
     }
 
     private String url(Fields body) {

@@ -3,6 +3,7 @@ package dev.hookline.outbound;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hookline.core.Failure;
 import dev.hookline.core.Ids;
+import dev.hookline.core.LongPoll;
 import dev.hookline.core.Page;
 import dev.hookline.core.PageRequest;
 import dev.hookline.core.WakeUp;
@@ -41,19 +42,24 @@ public final class MessageStore {
     private final Database db;
     private final Clock clock;
     private final Fanout fanout;
+    private final EventSchemas schemas;
     private final WakeUp newWork;
+    private final LongPoll newDeliveries;
     private final Enqueue enqueue;
 
     /**
      * {@code ingested} is told the fan-out size of each new message (for metrics), as it is stored:
      * a batch whose commit then fails was counted all the same, a rare over-count metrics can bear.
      */
-    public MessageStore(Database db, Clock clock, Fanout fanout, WakeUp newWork, Enqueue enqueue, java.util.function.IntConsumer ingested) {
+    public MessageStore(Database db, Clock clock, Fanout fanout, EventSchemas schemas, WakeUp newWork, Enqueue enqueue,
+                        java.util.function.IntConsumer ingested) {
         this.ingested = ingested;
         this.db = db;
         this.clock = clock;
         this.fanout = fanout;
+        this.schemas = schemas;
         this.newWork = newWork;
+        this.newDeliveries = new LongPoll(db.recheckMillis());
         this.enqueue = enqueue;
     }
 
@@ -69,6 +75,7 @@ public final class MessageStore {
         // app with many endpoints or heavy filters costs its own request time, never other apps' writes.
         Routed routed = db.read(c -> {
             App app = AppStore.require(c, appIdOrUid);
+            schemas.check(c, m.event(), m.data());
             Message msg = newMessage(app.id(), m);
             return new Routed(msg, fanout.subscribers(c, app.id(), m.event(), m.channels(), new FilterView(msg)));
         });
@@ -120,9 +127,18 @@ public final class MessageStore {
         return new Ingested(msg, true, targets.size());
     }
 
-    /** Tells the dispatcher that committed deliveries are waiting. */
+    /**
+     * Tells the dispatcher that committed deliveries are waiting, and wakes those pulling deliveries
+     * ({@link #awaitDeliveries}); called after each such commit, here or (notified) on another node.
+     */
     public void wake() {
         newWork.ring();
+        newDeliveries.signal();
+    }
+
+    /** Reads until {@code found} holds or {@code wait} is over, re-reading after each commit that created deliveries. */
+    public <T> T awaitDeliveries(java.util.function.Supplier<T> read, java.util.function.Predicate<T> found, java.time.Duration wait) {
+        return newDeliveries.await(read, found, wait);
     }
 
     /** Sends {@code message} to one endpoint alone, whatever it subscribes to (the "test" button). */

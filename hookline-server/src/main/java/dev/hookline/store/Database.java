@@ -119,6 +119,15 @@ public final class Database implements AutoCloseable {
                 .migrate();
     }
 
+    /**
+     * How often a long-poll looks again even without a wake-up ({@link dev.hookline.core.LongPoll}):
+     * on PostgreSQL a NOTIFY from another node can be lost while the listener reconnects, so once a
+     * second; on SQLite this process is the only writer, so every commit wakes it and it need not.
+     */
+    public long recheckMillis() {
+        return dialect == Dialect.SQLITE ? Long.MAX_VALUE : 1_000;
+    }
+
     /** Tells every node's {@link #onChange} listeners about {@code channel}, when the caller's write commits. */
     public void notifyOnCommit(Connection c, String channel) throws SQLException {
         if (changes != null) {

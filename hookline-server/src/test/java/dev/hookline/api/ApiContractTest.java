@@ -176,6 +176,39 @@ class ApiContractTest {
     }
 
     @Test
+    void aPullEndpointHasNoUrlIsSentNothingAndIsDeliveredWhenPulled() {
+        String pullApp = server.createApp("Pull");
+        String base = "/v1/apps/" + pullApp + "/endpoints";
+        var created = server.createEndpoint(pullApp, "{\"delivery\":\"pull\"}");
+        String ep = created.text("/id");
+        assertThat(created.json("/url").isNull()).isTrue();
+        assertError(server.post(base, "{\"delivery\":\"pull\",\"url\":\"https://example.com\"}"), 422, "validation_failed");
+        assertError(server.post(base, "{\"delivery\":\"pull\",\"fifo\":true}"), 422, "validation_failed");
+        assertError(server.post(base, "{\"delivery\":\"sometimes\",\"url\":\"https://example.com\"}"), 422, "validation_failed");
+        assertError(server.patch(base + "/" + ep, "{\"delivery\":\"push\"}"), 422, "validation_failed");
+        assertError(server.patch(base + "/" + ep, "{\"url\":\"https://example.com\"}"), 422, "validation_failed");
+        assertError(server.get(base + "/" + ep + "/deliveries?wait=61"), 422, "validation_failed");
+        assertError(server.get(base + "/" + ep + "/deliveries?order=newest"), 422, "validation_failed");
+
+        String msg = server.send(pullApp, "a.b", "{\"n\":1}");
+        assertThat(server.deliveryStatus(pullApp, msg)).isEqualTo("pending");
+        assertError(server.post("/v1/apps/" + pullApp + "/messages/" + msg + "/endpoints/" + ep + "/resend", "{}"), 409, "conflict");
+        assertError(server.post(base + "/" + ep + "/recover", "{\"since\":\"2020-01-01T00:00:00Z\"}"), 409, "conflict");
+        JsonNode page = server.get(base + "/" + ep + "/deliveries").body();
+        assertThat(page.get("data")).hasSize(1);
+        JsonNode pulled = page.get("data").get(0);
+        assertThat(pulled.get("message_id").asText()).isEqualTo(msg);
+        assertThat(pulled.get("status").asText()).isEqualTo("delivered");
+        assertThat(pulled.at("/request/headers/webhook-id").asText()).isEqualTo(msg);
+        assertThat(server.deliveryStatus(pullApp, msg)).isEqualTo("delivered");
+        assertThat(server.get("/v1/apps/" + pullApp + "/messages/" + msg + "/attempts").body().get("data")).isEmpty();
+        // a poll after the last one answers at once with the same cursor, so a poller never re-reads
+        JsonNode after = server.get(base + "/" + ep + "/deliveries?after=" + page.get("next").asText()).body();
+        assertThat(after.get("data")).isEmpty();
+        assertThat(after.get("next").asText()).isEqualTo(pulled.get("id").asText());
+    }
+
+    @Test
     void aPatchChangesOnlyTheFieldsItNames() {
         String ep = server.createEndpoint(app, "{\"url\":\"https://example.com/a\",\"name\":\"Prod\",\"retry\":{\"schedule\":[5]}}").text("/id");
         JsonNode patched = server.patch("/v1/apps/" + app + "/endpoints/" + ep, "{\"events\":[\"order.*\"]}").body();

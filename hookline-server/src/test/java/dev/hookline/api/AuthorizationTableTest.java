@@ -180,7 +180,8 @@ class AuthorizationTableTest {
                 new Row("POST", one + "/secret/rotate", access, 200, "{}"),
                 new Row("POST", one + "/test", access, 202, null),
                 new Row("POST", one + "/recover", access, 202, "{\"since\":\"2020-01-01T00:00:00Z\"}"),
-                new Row("GET", one + "/attempts", access, 200, null));
+                new Row("GET", one + "/attempts", access, 200, null),
+                new Row("GET", one + "/deliveries", access, 200, null));
     }
 
     /** An app with an endpoint and a message sent to it. */

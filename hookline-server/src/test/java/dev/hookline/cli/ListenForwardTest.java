@@ -1,9 +1,11 @@
 package dev.hookline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.standardwebhooks.Webhook;
 import dev.hookline.testing.ApiClient;
 import dev.hookline.testing.Await;
 import dev.hookline.testing.CliProcess;
@@ -27,8 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code hookline listen --forward-to}, end to end across three processes: a sender posts to a source
- * on a Hookline server process, the CLI in its own process pulls the events and posts them to a
- * receiver on loopback, and the receiver gets the sender's bytes and headers unchanged.
+ * (or a producer sends a message to an app) on a Hookline server process, the CLI in its own process
+ * pulls the events (or the endpoint's deliveries) and posts them to a receiver on loopback, and the
+ * receiver gets the sender's bytes and headers unchanged (or the endpoint's signed request, which an
+ * independent Standard Webhooks verifier accepts).
  */
 class ListenForwardTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -167,6 +171,92 @@ class ListenForwardTest {
         List<JsonNode> lines = Files.readAllLines(output).stream().filter(l -> l.startsWith("{")).map(ListenForwardTest::parse).toList();
         assertThat(lines.get(0).get("event").isNull()).as(lines.get(0).toString()).isTrue();
         assertThat(lines.get(1).get("event").asText()).isEqualTo("order.created");
+    }
+
+    @Test
+    void relaysAPullEndpointsDeliveriesSignedAsTheEndpointSignsThemAndResumesAfterARestart() throws Exception {
+        String app = api.createApp("Acme");
+        var created = api.createEndpoint(app, "{\"delivery\":\"pull\",\"events\":[\"invoice.*\",\"customer.*\"],"
+                + "\"headers\":{\"X-Tenant\":\"acme\"},\"event_header\":\"X-Event\"}");
+        String ep = created.text("/id");
+        String secret = created.text("/secret");
+        assertThat(created.json("/url").isNull()).isTrue();
+        assertThat(created.text("/delivery")).isEqualTo("pull");
+        Path cursor = work.resolve("endpoint-cursor");
+        String sentBefore = api.send(app, "invoice.created", "{\"sent\":\"before listen started\"}");
+        // Whitespace, a trailing zero and non-ASCII: the envelope splices the producer's bytes in as sent.
+        String data = "{ \"amount\": 1.50,\n  \"name\": \"Zo\u00eb\" }";
+
+        try (Receiver receiver = new Receiver()) {
+            String first;
+            try (CliProcess cli = listen(work.resolve("endpoint-1.out"), "--app", app, "--endpoint", ep, "--forward-to", receiver.url(),
+                    "--cursor-file", cursor.toString())) {
+                first = api.send(app, "invoice.paid", data);
+                Await.until("the relayed delivery", WAIT, () -> receiver.count() == 1);
+                cli.awaitOutput("invoice.paid  → 200", WAIT);
+                // the cursor is written once the delivery is handled (an empty poll leaves the file alone)
+                Await.until("the cursor at the delivery", WAIT, () -> Files.exists(cursor) && readCursor(cursor).startsWith("dlv_"));
+                cli.kill();
+            }
+            Receiver.Request got = receiver.requests().get(0);
+            // an independent verifier accepts the signature, over exactly the bytes received
+            assertThatCode(() -> new Webhook(secret).verify(got.bodyText(), got.headers())).doesNotThrowAnyException();
+            assertThat(got.header("webhook-id")).isEqualTo(first);
+            assertThat(got.header("X-Tenant")).isEqualTo("acme");
+            assertThat(got.header("X-Event")).isEqualTo("invoice.paid");
+            assertThat(got.header("Content-Type")).isEqualTo("application/json");
+            JsonNode message = api.get("/v1/apps/" + app + "/messages/" + first).body();
+            assertThat(got.body()).isEqualTo(("{\"id\":\"" + first + "\",\"event\":\"invoice.paid\",\"created_at\":\""
+                    + message.get("created_at").asText() + "\",\"data\":" + data + "}").getBytes(StandardCharsets.UTF_8));
+            assertThat(receiver.requests()).noneMatch(r -> sentBefore.equals(r.header("webhook-id")));
+            // pulled is delivered; nothing was ever pushed
+            assertThat(api.deliveryStatus(app, first)).isEqualTo("delivered");
+            assertThat(api.get("/v1/apps/" + app + "/messages/" + first + "/attempts").body().get("data")).isEmpty();
+
+            String whileDown = api.send(app, "invoice.refunded", "{\"n\":3}");
+            Path output = work.resolve("endpoint-2.jsonl");
+            try (CliProcess cli = CliProcess.start(output, Map.of("HOOKLINE_API_KEY", TestServer.ROOT_KEY), "listen",
+                    "--server", server.baseUrl(), "--app", app, "--endpoint", ep, "--forward-to", receiver.url(),
+                    "--events", "invoice.*", "--print-json", "--cursor-file", cursor.toString())) {
+                Await.until("the delivery made while the CLI was down", WAIT, () -> receiver.count() == 2);
+                api.send(app, "customer.created", "{\"n\":4}");
+                String last = api.send(app, "invoice.voided", "{\"n\":5}");
+                Await.until("one more delivery", WAIT, () -> receiver.count() == 3);
+                Await.until("its line", WAIT, () -> cli.output().contains(last));
+            }
+            List<Receiver.Request> all = receiver.requests();
+            assertThat(all).extracting(r -> r.header("X-Event")).containsExactly("invoice.paid", "invoice.refunded", "invoice.voided");
+            assertThat(all.get(1).header("webhook-id")).isEqualTo(whileDown);
+            for (Receiver.Request r : all) {
+                assertThatCode(() -> new Webhook(secret).verify(r.bodyText(), r.headers())).doesNotThrowAnyException();
+            }
+            List<JsonNode> lines = Files.readAllLines(output).stream().filter(l -> l.startsWith("{")).map(ListenForwardTest::parse).toList();
+            assertThat(lines).extracting(l -> l.get("event").asText()).containsExactly("invoice.refunded", "invoice.voided");
+            assertThat(lines).extracting(l -> l.at("/forwarded/status").asInt()).containsExactly(200, 200);
+            assertThat(lines.get(0).get("message_id").asText()).isEqualTo(whileDown);
+        }
+    }
+
+    @Test
+    void tappingAPushEndpointRelaysWhatItIsSentAndLeavesItsDeliveriesToThePush() throws Exception {
+        String app = api.createApp("Shop");
+        try (Receiver pushed = new Receiver(); Receiver local = new Receiver()) {
+            var created = api.createEndpoint(app, "{\"url\":\"" + pushed.url() + "\"}");
+            String ep = created.text("/id");
+            try (CliProcess cli = listen(work.resolve("tap.out"), "--app", app, "--endpoint", ep, "--forward-to", local.url(),
+                    "--cursor-file", work.resolve("tap-cursor").toString())) {
+                String msg = api.send(app, "order.created", "{\"n\":1}");
+                Await.until("the push and the relay", WAIT, () -> pushed.count() == 1 && local.count() == 1);
+                cli.awaitOutput("order.created  → 200", WAIT);
+                assertThat(local.requests().get(0).body()).isEqualTo(pushed.requests().get(0).body());
+                assertThat(local.requests().get(0).header("webhook-id")).isEqualTo(msg);
+                assertThatCode(() -> new Webhook(created.text("/secret")).verify(local.requests().get(0).bodyText(),
+                        local.requests().get(0).headers())).doesNotThrowAnyException();
+                // the push's own record: one attempt, by the push
+                Await.until("the push's attempt", WAIT, () -> "delivered".equals(api.deliveryStatus(app, msg)));
+                assertThat(api.get("/v1/apps/" + app + "/messages/" + msg + "/attempts").body().get("data")).hasSize(1);
+            }
+        }
     }
 
     private static String readCursor(Path cursor) {
