@@ -130,7 +130,7 @@ final class EndpointRoutes {
             throw new Failure.Invalid("data", "must be a JSON object");
         }
         Endpoint ep = endpoints.get(app, call.param("ep"));
-        requireEnabled(ep);
+        ep.requireEnabled();
         ObjectNode data = Json.object();
         if (given != null) {
             data.setAll((ObjectNode) given);
@@ -148,7 +148,7 @@ final class EndpointRoutes {
     private Reply recover(Call call) {
         String app = appOf.apply(call);
         Endpoint ep = endpoints.get(app, call.param("ep"));
-        requirePush(ep);
+        ep.requirePush();
         Fields f = call.fields().allowOnly(Set.of("since"));
         long since = Times.parse("since", f.requiredString("since"));
         int recovered = queue.recover(app, ep.id(), since, clock.millis());
@@ -194,22 +194,6 @@ final class EndpointRoutes {
             request.put("body_encoding", "base64");
         }
         return out;
-    }
-
-    /** A pull endpoint is sent nothing: a resend or a recovery has nowhere to go. */
-    static void requirePush(Endpoint ep) {
-        if (ep.policy().pull()) {
-            throw new Failure.Conflict("endpoint " + ep.id() + " is a pull endpoint: Hookline sends it nothing;"
-                    + " read its deliveries again from GET …/endpoints/" + ep.id() + "/deliveries");
-        }
-    }
-
-    /** A disabled endpoint is sent nothing, so a test or resend to it would wait forever. */
-    static void requireEnabled(Endpoint ep) {
-        if (!ep.enabled()) {
-            throw new Failure.Conflict("endpoint " + ep.id() + " is disabled" + (ep.health().disabledReason() == null ? ""
-                    : " (" + ep.health().disabledReason() + ")") + "; enable it first");
-        }
     }
 
     static final String MASKED = "[redacted]";

@@ -125,8 +125,8 @@ final class MessageRoutes {
         App app = access.app(call);
         Message m = messages.get(app.id(), call.param("msg"));
         Endpoint ep = endpoints.get(app.id(), call.param("ep"));
-        EndpointRoutes.requireEnabled(ep);
-        EndpointRoutes.requirePush(ep);
+        ep.requireEnabled();
+        ep.requirePush();
         if (m.payload() == null) {
             throw new Failure.Conflict("message " + m.id() + " has had its content deleted; there is nothing to resend");
         }

@@ -1,5 +1,6 @@
 package dev.hookline.outbound;
 
+import dev.hookline.core.Failure;
 
 /**
  * A URL a customer registered to receive an app's messages. Secrets live apart, in
@@ -16,5 +17,21 @@ public record Endpoint(String id, String appId, String uid, String url, boolean 
      */
     public record Health(int consecutiveFailures, Long circuitOpenUntil, Long failingSince, String disabledReason) {
         public static final Health NEW = new Health(0, null, null, null);
+    }
+
+    /** A pull endpoint is sent nothing: a resend or a recovery has nowhere to go (409). */
+    public void requirePush() {
+        if (policy.pull()) {
+            throw new Failure.Conflict("endpoint " + id + " is a pull endpoint: Hookline sends it nothing;"
+                    + " read its deliveries again from GET …/endpoints/" + id + "/deliveries");
+        }
+    }
+
+    /** A disabled endpoint is sent nothing, so a test or resend to it would wait forever (409). */
+    public void requireEnabled() {
+        if (!enabled) {
+            throw new Failure.Conflict("endpoint " + id + " is disabled" + (health.disabledReason() == null ? ""
+                    : " (" + health.disabledReason() + ")") + "; enable it first");
+        }
     }
 }

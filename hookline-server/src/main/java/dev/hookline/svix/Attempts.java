@@ -109,9 +109,8 @@ final class Attempts {
         String app = access.app(call).id();
         Message m = messages.get(app, call.param("msg"));
         Endpoint ep = endpoints.get(app, call.param("ep"));
-        if (!ep.enabled()) {
-            throw new Failure.Conflict("endpoint " + ep.id() + " is disabled; enable it first");
-        }
+        ep.requireEnabled();
+        ep.requirePush();
         if (m.payload() == null) {
             throw new Failure.Conflict("message " + m.id() + " has had its content deleted; there is nothing to resend");
         }

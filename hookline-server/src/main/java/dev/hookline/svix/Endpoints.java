@@ -231,6 +231,7 @@ final class Endpoints {
     private Reply recover(Call call) {
         String app = access.app(call).id();
         Endpoint ep = endpoints.get(app, call.param("ep"));
+        ep.requirePush();
         Fields f = Wire.body(call).allowOnly(Set.of("since", "until"));
         Wire.refuse(f, "until", "recovery runs up to now; 'until' is not offered");
         long now = clock.millis();

@@ -136,6 +136,18 @@ class SvixApiTest {
         assertThat(server.get("/api/v1/app/acme/msg/" + msg).json("/payload").isEmpty()).isTrue();
     }
 
+    @Test
+    void aPullEndpointIsNeitherResentNorRecoveredThroughSvixEither() {
+        // made through /v1 (Svix has no pull endpoints), then asked through Svix's routes
+        String ep = server.post("/v1/apps/acme/endpoints", "{\"delivery\":\"pull\"}").text("/id");
+        String msg = server.post("/api/v1/app/acme/msg", "{\"eventType\":\"a.b\",\"payload\":{}}").text("/id");
+        ApiClient.Response resend = server.post("/api/v1/app/acme/msg/" + msg + "/endpoint/" + ep + "/resend", "{}");
+        assertThat(resend.status()).as(resend.raw().body()).isEqualTo(409);
+        assertThat(resend.text("/detail")).contains("pull endpoint");
+        ApiClient.Response recover = server.post("/api/v1/app/acme/endpoint/" + ep + "/recover", "{\"since\":\"2020-01-01T00:00:00Z\"}");
+        assertThat(recover.status()).as(recover.raw().body()).isEqualTo(409);
+    }
+
     private HttpResponse<String> post(String path, String idempotencyKey, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
                 .header("Authorization", "Bearer " + ApiClient.ROOT_KEY).header("Content-Type", "application/json")
