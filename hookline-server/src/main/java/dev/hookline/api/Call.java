@@ -39,12 +39,20 @@ public final class Call {
     }
 
     public String param(String name) {
-        return request.path().pathParameters().get(name);
+        return withoutNul(name, request.path().pathParameters().get(name));
     }
 
     public String query(String name) {
         var q = request.query();
-        return q.contains(name) ? q.get(name) : null;
+        return q.contains(name) ? withoutNul(name, q.get(name)) : null;
+    }
+
+    /** A decoded {@code %00} would reach the database, and PostgreSQL text cannot hold it (a 500 there). */
+    private static String withoutNul(String name, String value) {
+        if (value != null && value.indexOf('\u0000') >= 0) {
+            throw new Failure.Invalid(name, "must not contain the NUL character");
+        }
+        return value;
     }
 
     /**

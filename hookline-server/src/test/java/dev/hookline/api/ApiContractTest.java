@@ -48,6 +48,15 @@ class ApiContractTest {
     }
 
     @Test
+    void aNulInThePathOrTheQueryIsA422NotADatabaseError() {
+        // PostgreSQL text cannot hold NUL: sent to the database it was a 500
+        Response inPath = server.get("/v1/apps/%00");
+        assertError(inPath, 422, "validation_failed");
+        assertError(server.get("/v1/apps/" + app + "/messages?event=a%00b"), 422, "validation_failed");
+        assertThat(inPath.text("/error/message")).contains("NUL");
+    }
+
+    @Test
     void rejectsCallsWithoutAnApiKey() {
         Response r = server.call("GET", "/v1/apps", null, null);
         assertError(r, 401, "unauthorized");
