@@ -22,18 +22,12 @@ import org.slf4j.LoggerFactory;
  * writer never holds one long purge while deliveries wait to record their attempts: a batch is one
  * unit among the requests of a group commit, adding a few milliseconds to that commit at most
  * (measured in docs/benchmarks-scale.md). A run goes on until a table has nothing older left, so
- * the purge keeps up with any inflow the writer can take (an earlier cap of 200 batches a minute
- * purged at most 1,700 rows a second per table, less than one busy node writes), but paced: after
- * each batch it waits {@link #PAUSE_PER_BUSY} times as long as the batch took, waiting for its commit
- * included, so it holds at most a fifth of the writer's time and backs off by itself when the
- * writer is busy. Unpaced, it purged 25,000 rows a second and pushed ingest p99 from 91 ms to
- * 1.1 s (docs/benchmarks-scale.md, scenario 4).
+ * the purge keeps up with any inflow the writer can take; an earlier cap of 200 batches a minute
+ * purged at most 1,700 rows a second per table, less than one busy node writes.
  */
 public final class RetentionJob implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
     static final int BATCH = 500;
-    /** Idle time after a batch, as a multiple of the batch's own time: 4 leaves the writer four fifths. */
-    static final int PAUSE_PER_BUSY = 4;
 
     private final Database db;
     private final Clock clock;
@@ -111,9 +105,9 @@ public final class RetentionJob implements AutoCloseable {
             Object[] params = new Object[ids.size() + 1];
             ids.toArray(params);
             params[ids.size()] = before;
-            total += paced(() -> db.write(c -> Sql.update(c, "DELETE FROM messages WHERE id IN (" + "?, ".repeat(ids.size() - 1)
-                    + "?) AND created_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.id"
-                    + " AND d.status = 'pending')", params)));
+            total += db.write(c -> Sql.update(c, "DELETE FROM messages WHERE id IN (" + "?, ".repeat(ids.size() - 1) + "?)"
+                    + " AND created_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.id AND d.status = 'pending')",
+                    params));
             cursor = ids.getLast();
         }
         return total;
@@ -123,23 +117,10 @@ public final class RetentionJob implements AutoCloseable {
         long total = 0;
         int n;
         do {
-            n = paced(() -> db.write(c -> Sql.update(c, sql, before)));
+            n = db.write(c -> Sql.update(c, sql, before));
             total += n;
         } while (n == BATCH && !closed);
         return total;
-    }
-
-    /** Runs one batch, then rests {@link #PAUSE_PER_BUSY} times as long as it took (a pace, not a wait for anything). */
-    private int paced(java.util.function.IntSupplier batch) {
-        long started = System.nanoTime();
-        int n = batch.getAsInt();
-        try {
-            Thread.sleep(java.time.Duration.ofNanos((System.nanoTime() - started) * PAUSE_PER_BUSY));
-        } catch (InterruptedException e) {
-            closed = true; // close() interrupts the timer thread: stop after this batch
-            Thread.currentThread().interrupt();
-        }
-        return n;
     }
 
     @Override
