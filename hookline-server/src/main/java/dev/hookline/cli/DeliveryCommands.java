@@ -12,7 +12,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code send}, {@code replay} and {@code recover}: make something be delivered, now or again. */
 final class DeliveryCommands {
@@ -24,11 +26,14 @@ final class DeliveryCommands {
 
     @Command(name = "send", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Send a message to an app's endpoints, or a webhook.test to one endpoint.", "",
-                "  hookline send --app acme --event invoice.paid --data '{\"amount\": 1200}'",
-                "  hookline send --app acme --endpoint ep_… --test", ""})
+                "  ${ROOT-COMMAND-NAME} send --app acme --event invoice.paid --data '{\"amount\": 1200}'",
+                "  ${ROOT-COMMAND-NAME} send --app acme --endpoint ep_… --test", ""})
     static final class Send implements Callable<Integer> {
         @Mixin
         ServerOptions server;
+
+        @Spec
+        CommandSpec spec;
 
         @Option(names = "--app", required = true, description = "the app's id or uid")
         String app;
@@ -89,7 +94,7 @@ final class DeliveryCommands {
                 terminal.json(message);
             } else {
                 terminal.out.println("sent " + message.path("id").asText() + " (" + message.path("event").asText() + ")"
-                        + (test ? " to " + endpoint : "") + "; see it with: hookline messages get " + message.path("id").asText()
+                        + (test ? " to " + endpoint : "") + "; see it with: " + spec.root().name() + " messages get " + message.path("id").asText()
                         + " --app " + app);
             }
             return 0;
@@ -98,9 +103,9 @@ final class DeliveryCommands {
 
     @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Deliver something again.", "",
-                "  hookline replay --source src_… evt_…                        forward an inbound event again (a new message)",
-                "  hookline replay --source src_… evt_… --forward-to URL       post it to a local URL, byte for byte",
-                "  hookline replay --app acme --endpoint ep_… msg_…            attempt a message to an endpoint again, now", ""})
+                "  ${ROOT-COMMAND-NAME} replay --source src_… evt_…                        forward an inbound event again (a new message)",
+                "  ${ROOT-COMMAND-NAME} replay --source src_… evt_… --forward-to URL       post it to a local URL, byte for byte",
+                "  ${ROOT-COMMAND-NAME} replay --app acme --endpoint ep_… msg_…            attempt a message to an endpoint again, now", ""})
     static final class Replay implements Callable<Integer> {
         @Mixin
         ServerOptions server;
@@ -159,7 +164,7 @@ final class DeliveryCommands {
 
     @Command(name = "recover", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Attempt again the deliveries that failed for good since a time, on one endpoint or all of an app's.", "",
-                "  hookline recover --app acme --since 24h", ""})
+                "  ${ROOT-COMMAND-NAME} recover --app acme --since 24h", ""})
     static final class Recover implements Callable<Integer> {
         @Mixin
         ServerOptions server;

@@ -31,12 +31,17 @@ public final class HooklineCommand implements Runnable {
         // Helidon logs through java.util.logging: send it to SLF4J so there is one log format.
         org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
         org.slf4j.bridge.SLF4JBridgeHandler.install();
-        System.exit(commandLine().execute(args));
+        // bin/hookline says how it was invoked, so help and hints name the command the user typed
+        System.exit(commandLine(System.getProperty("hookline.command", "hookline")).execute(args));
     }
 
-    /** The command line with its exit codes: 0 ok, 1 failed (the server said no, or could not be reached), 2 usage. */
-    static CommandLine commandLine() {
+    /**
+     * The command line with its exit codes: 0 ok, 1 failed (the server said no, or could not be reached), 2 usage.
+     * {@code name} is what usage lines, examples and hints call the command ({@code bin/hookline}, {@code hookline}).
+     */
+    static CommandLine commandLine(String name) {
         CommandLine cli = new CommandLine(new HooklineCommand());
+        cli.setCommandName(name);
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             line.getErr().println("hookline: " + switch (e) {
                 case java.nio.file.NoSuchFileException missing -> "no such file: " + missing.getFile();
@@ -48,9 +53,12 @@ public final class HooklineCommand implements Runnable {
         return cli;
     }
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(System.out);
     }
 
     /** Where the data is: flags over the HOOKLINE_* environment. */

@@ -15,13 +15,13 @@ import picocli.CommandLine.Option;
         description = {
             "Relay a source's webhooks or an endpoint's deliveries to a local URL, or receive and verify deliveries locally.",
             "",
-            "  hookline listen --source src_… --forward-to http://localhost:3000/webhooks",
+            "  ${ROOT-COMMAND-NAME} listen --source src_… --forward-to http://localhost:3000/webhooks",
             "      pulls the source's events from the server (long-poll: no inbound port, works behind NAT) and",
             "      posts each to the URL with its original headers and bytes; resumes where it stopped.",
-            "  hookline listen --app acme --endpoint ep_… --forward-to http://localhost:3000/webhooks",
+            "  ${ROOT-COMMAND-NAME} listen --app acme --endpoint ep_… --forward-to http://localhost:3000/webhooks",
             "      the same for an endpoint's deliveries, each signed as the endpoint signs it (byte for byte);",
             "      best with a \"delivery\": \"pull\" endpoint, which Hookline never pushes to.",
-            "  hookline listen --port 9000 --secret whsec_…",
+            "  ${ROOT-COMMAND-NAME} listen --port 9000 --secret whsec_…",
             "      a receiver here that verifies each delivery's signature and prints it (bad ones in red).",
             ""})
 final class ListenCommand implements Callable<Integer> {

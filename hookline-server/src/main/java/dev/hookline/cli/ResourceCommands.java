@@ -229,7 +229,7 @@ final class ResourceCommands {
         }
     }
 
-    @Command(name = "messages", mixinStandardHelpOptions = true, description = "An app's messages (send new ones with 'hookline send').",
+    @Command(name = "messages", mixinStandardHelpOptions = true, description = "An app's messages (send new ones with '${ROOT-COMMAND-NAME} send').",
             subcommands = {ListVerb.class, GetVerb.class})
     static final class Messages extends Resource {
         @Option(names = "--app", scope = ScopeType.INHERIT, description = "the app's id or uid")

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         description = {"Check a saved request (headers file and body file) against a signing secret, for each scheme.",
             "Exit 0 when a signature matches (even with an old timestamp: it says so), 1 when none does.", "",
             "  curl -sD headers.txt -o body.bin …   or save them from your handler, then:",
-            "  hookline verify --secret whsec_… --headers headers.txt --body body.bin", ""})
+            "  ${ROOT-COMMAND-NAME} verify --secret whsec_… --headers headers.txt --body body.bin", ""})
 final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--secret", required = true, defaultValue = "${env:HOOKLINE_WEBHOOK_SECRET}",
             description = "the endpoint's signing secret (HOOKLINE_WEBHOOK_SECRET)")

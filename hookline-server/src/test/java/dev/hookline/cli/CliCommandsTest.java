@@ -47,7 +47,7 @@ class CliCommandsTest {
         server.close();
     }
 
-    /** {@code hookline args… --server URL --api-key KEY}, in this JVM: its exit code and everything it printed. */
+    /** {@code bin/hookline args… --server URL --api-key KEY}, in this JVM: its exit code and everything it printed. */
     private static CliProcess.Result hookline(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--server", server.baseUrl(), "--api-key", TestServer.ROOT_KEY));
@@ -84,7 +84,7 @@ class CliCommandsTest {
         System.setOut(both);
         System.setErr(both);
         try {
-            int exit = HooklineCommand.commandLine().execute(args);
+            int exit = HooklineCommand.commandLine("bin/hookline").execute(args);
             return new CliProcess.Result(exit, captured.toString(java.nio.charset.StandardCharsets.UTF_8));
         } finally {
             System.setOut(stdout);
@@ -141,6 +141,20 @@ class CliCommandsTest {
         CliProcess.Result help = inProcess("endpoints", "create", "--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.output()).contains("--set", "--data", "--app");
+    }
+
+    /** Run from the source tree as {@code bin/hookline}, that is what help, examples and hints tell the user to type. */
+    @Test
+    void hintsAndExamplesNameTheCommandAsItWasTyped() {
+        String app = server.createApp("Hints");
+        CliProcess.Result sent = hookline("send", "--app", app, "--event", "invoice.paid");
+        assertThat(sent.exitCode()).as(sent.output()).isZero();
+        assertThat(sent.output()).containsPattern("see it with: bin/hookline messages get msg_\\w+ --app " + app);
+        assertThat(inProcess("send", "--help").output()).contains("Usage: bin/hookline send", "  bin/hookline send --app acme");
+        assertThat(inProcess("messages", "--help").output()).contains("'bin/hookline send'");
+        assertThat(inProcess().output()).contains("Usage: bin/hookline [");
+        // the jar run directly (java -jar hookline.jar, or the Docker image) is just "hookline"
+        assertThat(CliProcess.run(work, env, "send", "--help").output()).contains("Usage: hookline send", "  hookline send --app acme");
     }
 
     private static void walk(CommandLine cli, List<String> without) {

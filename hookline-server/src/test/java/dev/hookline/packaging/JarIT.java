@@ -43,6 +43,37 @@ class JarIT {
     /** The release tarball unpacked: its launcher runs the jar beside it (no sources, no build), with the unit and docs. */
     @Test
     void theReleaseTarballsLauncherRunsItsJar() throws Exception {
+        Path root = unpackedTarball();
+        for (String file : new String[] {"hookline.jar", "bin/hookline", "hookline.service", "LICENSE", "README.md",
+                "docs/operations.md", "docs/grafana-dashboard.json"}) {
+            assertThat(root.resolve(file)).as(file).exists();
+        }
+        assertThat(root.resolve("bin/hookline")).isExecutable();
+        servesAndStops(launcher(root, "serve"));
+    }
+
+    /**
+     * What the tarball says of itself holds inside it: its README links only to files it has, and its
+     * launcher's help offers only commands that work without the source tree, naming itself as typed.
+     */
+    @Test
+    void theReleaseTarballDescribesOnlyWhatItHolds() throws Exception {
+        Path root = unpackedTarball();
+        String readme = Files.readString(root.resolve("README.md"));
+        var links = java.util.regex.Pattern.compile("\\]\\(([^)#]+)(#[^)]*)?\\)").matcher(readme).results()
+                .map(m -> m.group(1)).filter(link -> !link.contains("://")).toList();
+        assertThat(links).isNotEmpty().allSatisfy(link -> assertThat(root.resolve(link)).as("README link " + link).exists());
+
+        String help = run(launcher(root, "--help"));
+        assertThat(help).contains("bin/hookline serve", "Usage: " + root.resolve("bin/hookline"))
+                .doesNotContain("bin/hookline test", "bin/hookline build", "builds the server");
+        String send = run(launcher(root, "send", "--help"));
+        assertThat(send).contains("Usage: " + root.resolve("bin/hookline") + " send", "  " + root.resolve("bin/hookline") + " send");
+        ProcessBuilder test = launcher(root, "test");
+        assertThat(run(test)).contains("'test' needs the source tree");
+    }
+
+    private Path unpackedTarball() throws Exception {
         Path tarball;
         try (var files = Files.list(Path.of("target"))) {
             tarball = files.filter(p -> p.getFileName().toString().matches("hookline-.*\\.tar\\.gz")).findFirst().orElseThrow();
@@ -50,18 +81,25 @@ class JarIT {
         Process tar = new ProcessBuilder("tar", "xzf", tarball.toAbsolutePath().toString()).directory(folder.toFile()).inheritIO().start();
         assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(tar.exitValue()).isZero();
-        Path root;
         try (var files = Files.list(folder)) {
-            root = files.filter(Files::isDirectory).findFirst().orElseThrow();
+            return files.filter(Files::isDirectory).findFirst().orElseThrow();
         }
-        for (String file : new String[] {"hookline.jar", "bin/hookline", "hookline.service", "LICENSE", "README.md",
-                "docs/operations.md", "docs/grafana-dashboard.json"}) {
-            assertThat(root.resolve(file)).as(file).exists();
-        }
-        assertThat(root.resolve("bin/hookline")).isExecutable();
-        ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("bin/hookline").toString(), "serve").directory(folder.toFile());
+    }
+
+    private ProcessBuilder launcher(Path root, String... args) {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("bash", root.resolve("bin/hookline").toString()));
+        command.addAll(java.util.List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(folder.toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        servesAndStops(pb);
+        return pb;
+    }
+
+    /** Runs a command that ends by itself: everything it printed (stdout and stderr). */
+    private String run(ProcessBuilder pb) throws Exception {
+        Path out = Files.createTempFile(folder, "run", ".log");
+        Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return Files.readString(out);
     }
 
     private void servesAndStops(ProcessBuilder pb) throws Exception {
