@@ -462,10 +462,17 @@ public final class DeliveryQueue {
         return new Counts(rs.getLong("pending"), rs.getLong("sending"), rs.getLong("delivered"), rs.getLong("failed"));
     }
 
-    public Counts countsOfEndpoint(String appId, String endpointId) {
-        return db.read(c -> Sql.one(c, "SELECT " + COUNTS + " FROM deliveries WHERE app_id = ? AND endpoint_id = ?",
-                DeliveryQueue::counts, appId, endpointId).orElseThrow());
+    /**
+     * An endpoint's deliveries made from {@code since} to {@code until} (epoch millis, both included), by
+     * state. Delivery ids sort by creation time, so the window is an id range of the endpoint's index:
+     * the count reads the deliveries in it, however many older ones the endpoint has.
+     */
+    public Counts countsOfEndpoint(String appId, String endpointId, long since, long until) {
+        return db.read(c -> Sql.one(c, ENDPOINT_COUNTS, DeliveryQueue::counts,
+                endpointId, Ids.floor("dlv", since), Ids.floor("dlv", until + 1), appId).orElseThrow());
     }
+
+    static final String ENDPOINT_COUNTS = "SELECT " + COUNTS + " FROM deliveries WHERE endpoint_id = ? AND id >= ? AND id < ? AND app_id = ?";
 
     /** Each message's deliveries by state (a page of the message list: read by the deliveries' message index). */
     public Map<String, Counts> countsOfMessages(String appId, Collection<String> messageIds) {

@@ -15,6 +15,7 @@ import dev.hookline.outbound.Endpoint;
 import dev.hookline.outbound.EndpointStore;
 import dev.hookline.outbound.MessageStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -245,10 +246,30 @@ final class Endpoints {
         return Reply.accepted(out);
     }
 
-    /** Svix's {@code EndpointStats}: the endpoint's deliveries by state, over all that retention keeps. */
+    /** How far back endpoint stats reach, as in Svix: its default window and the longest it allows. */
+    private static final Duration STATS_WINDOW = Duration.ofDays(28);
+    /** Svix's slack on that longest window, so a client can ask for "now minus 28 days" with its own clock. */
+    private static final Duration STATS_SLACK = Duration.ofMinutes(5);
+
+    /**
+     * Svix's {@code EndpointStats}: the endpoint's deliveries by state, made within {@code ?since=&until=}
+     * (the last 28 days by default, 28 days at most). Bounded like Svix's, so the count reads one id
+     * range of the endpoint's deliveries, not every delivery retention keeps.
+     */
     private Reply stats(Call call) {
         Endpoint ep = endpoint(call);
-        DeliveryQueue.Counts counts = queue.countsOfEndpoint(ep.appId(), ep.id());
+        long now = clock.millis();
+        Long untilAsked = Wire.time(call, "until");
+        long until = untilAsked == null ? now : untilAsked;
+        if (until > now) {
+            throw new Failure.Invalid("until", "cannot be in the future");
+        }
+        Long sinceAsked = Wire.time(call, "since");
+        long since = sinceAsked == null ? until - STATS_WINDOW.toMillis() : sinceAsked;
+        if (until - since > STATS_WINDOW.plus(STATS_SLACK).toMillis()) {
+            throw new Failure.Invalid("since", "cannot be more than 28 days before until (" + Times.format(until) + ")");
+        }
+        DeliveryQueue.Counts counts = queue.countsOfEndpoint(ep.appId(), ep.id(), since, until);
         ObjectNode out = Json.object();
         out.put("success", counts.delivered());
         out.put("fail", counts.failed());

@@ -9,7 +9,6 @@ import dev.hookline.api.Reply;
 import dev.hookline.core.Failure;
 import dev.hookline.core.Fields;
 import dev.hookline.core.Page;
-import dev.hookline.core.Times;
 import dev.hookline.outbound.App;
 import dev.hookline.outbound.EventTypeStore;
 import dev.hookline.outbound.Message;
@@ -58,8 +57,8 @@ final class Messages {
         String types = call.query("event_types");
         Set<String> eventTypes = types == null || types.isEmpty() ? Set.of() : Set.of(types.split(","));
         String channel = call.query("channel");
-        Long before = time(call, "before");
-        Long after = time(call, "after");
+        Long before = Wire.time(call, "before");
+        Long after = Wire.time(call, "after");
         Page<Message> page = messages.list(access.app(call).id(), Wire.page(call), new MessageFilter(
                 eventTypes.size() == 1 ? eventTypes.iterator().next() : null, null, null, null, null, null, null));
         return Wire.list(new Page<>(page.data().stream()
@@ -68,11 +67,6 @@ final class Messages {
                 .filter(m -> before == null || m.createdAt() < before)
                 .filter(m -> after == null || m.createdAt() > after)
                 .toList(), page.next()), m -> view(m, content));
-    }
-
-    private static Long time(Call call, String name) {
-        String v = call.query(name);
-        return v == null || v.isEmpty() ? null : Times.parse(name, v);
     }
 
     private static boolean withContent(Call call) {

@@ -98,6 +98,12 @@ final class Wire {
         return Fields.of(node);
     }
 
+    /** A time in the query ({@code ?since=2026-11-01T00:00:00Z}) as epoch milliseconds; null when absent or empty. */
+    static Long time(Call call, String name) {
+        String v = call.query(name);
+        return v == null || v.isEmpty() ? null : Times.parse(name, v);
+    }
+
     static void putTime(ObjectNode out, String field, long epochMillis) {
         out.put(field, Times.format(epochMillis));
     }

@@ -115,6 +115,19 @@ class SvixApiTest {
                     () -> server.get("/api/v1/app/acme/endpoint/" + ep + "/stats"), r -> r.json("/success").asInt() == 2);
             assertThat(stats.json("/fail").asInt()).isZero();
             assertThat(stats.json("/pending").asInt()).isZero();
+
+            // Svix's window: ?since=&until=, 28 days back by default and at most, never past now
+            String base = "/api/v1/app/acme/endpoint/" + ep + "/stats";
+            java.time.Instant now = java.time.Instant.now();
+            assertThat(server.get(base + "?since=" + now.minus(Duration.ofDays(1))).json("/success").asInt()).isEqualTo(2);
+            assertThat(server.get(base + "?until=" + now.minus(Duration.ofDays(1))).json("/success").asInt()).isZero();
+            ApiClient.Response tooLong = server.get(base + "?since=" + now.minus(Duration.ofDays(29)));
+            assertThat(tooLong.status()).isEqualTo(422);
+            assertThat(tooLong.text("/detail/0/loc/1")).isEqualTo("since");
+            assertThat(tooLong.text("/detail/0/msg")).contains("28 days");
+            ApiClient.Response future = server.get(base + "?until=" + now.plus(Duration.ofDays(1)));
+            assertThat(future.status()).isEqualTo(422);
+            assertThat(future.text("/detail/0/loc/1")).isEqualTo("until");
         }
     }
 
