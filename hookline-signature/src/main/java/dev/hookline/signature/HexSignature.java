@@ -23,7 +23,7 @@ public final class HexSignature {
 
     private static final int SHA256_BYTES = 32;
 
-    private final byte[] key;
+    private final HmacSha256 key;
 
     /**
      * A verifier keyed with the UTF-8 bytes of {@code secret}.
@@ -36,7 +36,11 @@ public final class HexSignature {
 
     /** The lowercase hex HMAC-SHA256 of {@code body}. */
     public static String sign(String secret, byte[] body) {
-        return HexFormat.of().formatHex(HmacSha256.mac(WebhookSecret.utf8HmacKey(secret), body));
+        return signWith(WebhookSecret.utf8HmacKey(secret), body);
+    }
+
+    static String signWith(HmacSha256 key, byte[] body) {
+        return HexFormat.of().formatHex(key.mac(body));
     }
 
     /**
@@ -63,7 +67,7 @@ public final class HexSignature {
             throw new WebhookVerificationException(Reason.MALFORMED_HEADER,
                     "the signature is not a 64-character hex HMAC-SHA256");
         }
-        if (!MessageDigest.isEqual(HmacSha256.mac(key, body == null ? new byte[0] : body), claimed)) {
+        if (!MessageDigest.isEqual(key.mac(body == null ? new byte[0] : body), claimed)) {
             throw new WebhookVerificationException(Reason.NO_MATCHING_SIGNATURE, "the signature does not match");
         }
     }

@@ -37,6 +37,10 @@ public final class PrefixedSignature {
         return PREFIX + HexSignature.sign(secret, body);
     }
 
+    static String signWith(HmacSha256 key, byte[] body) {
+        return PREFIX + HexSignature.signWith(key, body);
+    }
+
     /**
      * Checks the header against the raw body; the {@code sha256=} prefix may be in any case.
      *

@@ -41,7 +41,8 @@ public enum SignatureScheme {
     }
 
     /**
-     * The value of the signature header for this scheme.
+     * The value of the signature header for this scheme: {@code signer(secrets).sign(messageId,
+     * timestampSeconds, body)}. To sign many messages with the same secrets, keep the {@link #signer}.
      *
      * @param secrets newest first: one normally, two during a rotation grace. {@code PREFIXED} and
      *     {@code HEX} use only the first (their format has room for one signature). For
@@ -52,16 +53,46 @@ public enum SignatureScheme {
      * @throws IllegalArgumentException if {@code secrets} is empty or a secret is unusable for the scheme
      */
     public String sign(List<String> secrets, String messageId, long timestampSeconds, byte[] body) {
+        return signer(secrets).sign(messageId, timestampSeconds, body);
+    }
+
+    /**
+     * A signer for these secrets (as in {@link #sign}), which reads them once: keeping it saves
+     * decoding the secrets and setting up their keys for every message. Safe to share between threads.
+     *
+     * @throws IllegalArgumentException if {@code secrets} is empty or a secret is unusable for the scheme
+     */
+    public Signer signer(List<String> secrets) {
         if (secrets.isEmpty()) {
             throw new IllegalArgumentException("at least one secret is needed to sign");
         }
         return switch (this) {
-            case STANDARD -> secrets.stream()
-                    .map(secret -> StandardWebhook.sign(secret, messageId, timestampSeconds, body))
-                    .collect(Collectors.joining(" "));
-            case TIMESTAMPED -> TimestampedSignature.sign(secrets, timestampSeconds, body);
-            case PREFIXED -> PrefixedSignature.sign(secrets.get(0), body);
-            case HEX -> HexSignature.sign(secrets.get(0), body);
+            case STANDARD -> {
+                List<StandardWebhook.SigningKey> keys = secrets.stream().map(StandardWebhook::signingKey).toList();
+                yield (messageId, timestampSeconds, body) -> {
+                    byte[] prefix = StandardWebhook.signedPrefix(messageId, timestampSeconds);
+                    return keys.stream().map(key -> key.sign(prefix, body)).collect(Collectors.joining(" "));
+                };
+            }
+            case TIMESTAMPED -> {
+                List<HmacSha256> keys = secrets.stream().map(WebhookSecret::utf8HmacKey).toList();
+                yield (messageId, timestampSeconds, body) -> TimestampedSignature.signWith(keys, timestampSeconds, body);
+            }
+            case PREFIXED -> {
+                HmacSha256 key = WebhookSecret.utf8HmacKey(secrets.get(0));
+                yield (messageId, timestampSeconds, body) -> PrefixedSignature.signWith(key, body);
+            }
+            case HEX -> {
+                HmacSha256 key = WebhookSecret.utf8HmacKey(secrets.get(0));
+                yield (messageId, timestampSeconds, body) -> HexSignature.signWith(key, body);
+            }
         };
+    }
+
+    /** Signs messages with the secrets it was made for ({@link #signer}). */
+    @FunctionalInterface
+    public interface Signer {
+        /** The value of the signature header for this message; see {@link SignatureScheme#sign}. */
+        String sign(String messageId, long timestampSeconds, byte[] body);
     }
 }

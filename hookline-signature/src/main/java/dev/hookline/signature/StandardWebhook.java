@@ -71,11 +71,35 @@ public final class StandardWebhook {
      * @throws IllegalArgumentException if the secret is in neither form
      */
     public static String sign(String secret, String messageId, long timestampSeconds, byte[] body) {
-        byte[] prefix = signedPrefix(messageId, timestampSeconds);
-        if (secret != null && WebhookSecret.isEd25519SecretKey(secret)) {
-            return "v1a," + base64(ed25519Sign(WebhookSecret.ed25519PrivateKey(secret), prefix, body));
+        return signingKey(secret).sign(signedPrefix(messageId, timestampSeconds), body);
+    }
+
+    /** What makes one entry: the secret read once, for signing many messages. */
+    sealed interface SigningKey permits HmacSigningKey, Ed25519SigningKey {
+        /** One {@code webhook-signature} entry over {@code prefix} (see {@link #signedPrefix}) and {@code body}. */
+        String sign(byte[] prefix, byte[] body);
+    }
+
+    private record HmacSigningKey(HmacSha256 key) implements SigningKey {
+        @Override
+        public String sign(byte[] prefix, byte[] body) {
+            return "v1," + base64(key.mac(prefix, body));
         }
-        return "v1," + base64(HmacSha256.mac(WebhookSecret.standardHmacKey(secret), prefix, body));
+    }
+
+    private record Ed25519SigningKey(PrivateKey key) implements SigningKey {
+        @Override
+        public String sign(byte[] prefix, byte[] body) {
+            return "v1a," + base64(ed25519Sign(key, prefix, body));
+        }
+    }
+
+    /** @throws IllegalArgumentException if the secret is neither a {@code whsec_} secret nor a {@code whsk_} key */
+    static SigningKey signingKey(String secret) {
+        if (secret != null && WebhookSecret.isEd25519SecretKey(secret)) {
+            return new Ed25519SigningKey(WebhookSecret.ed25519PrivateKey(secret));
+        }
+        return new HmacSigningKey(WebhookSecret.standardHmacKey(secret));
     }
 
     /**
@@ -120,7 +144,7 @@ public final class StandardWebhook {
     }
 
     /** What is signed, before the body: {@code {id}.{timestamp}.} in UTF-8. */
-    private static byte[] signedPrefix(String messageId, long timestampSeconds) {
+    static byte[] signedPrefix(String messageId, long timestampSeconds) {
         return HmacSha256.utf8(messageId + "." + timestampSeconds + ".");
     }
 
@@ -147,7 +171,7 @@ public final class StandardWebhook {
         boolean acceptsAny(List<byte[]> signatures, byte[] prefix, byte[] body);
     }
 
-    private record HmacKey(byte[] key) implements VerificationKey {
+    private record HmacKey(HmacSha256 key) implements VerificationKey {
         @Override
         public String version() {
             return "v1";
@@ -155,7 +179,7 @@ public final class StandardWebhook {
 
         @Override
         public boolean acceptsAny(List<byte[]> signatures, byte[] prefix, byte[] body) {
-            byte[] expected = HmacSha256.mac(key, prefix, body);
+            byte[] expected = key.mac(prefix, body);
             boolean matched = false;
             for (byte[] signature : signatures) {
                 matched |= MessageDigest.isEqual(expected, signature); // no early exit: time is independent of which entry matched

@@ -29,7 +29,7 @@ public final class TimestampedSignature {
 
     public static final Duration DEFAULT_TOLERANCE = TimestampTolerance.DEFAULT.tolerance();
 
-    private final byte[] key;
+    private final HmacSha256 key;
     private final TimestampTolerance tolerance;
 
     /**
@@ -41,7 +41,7 @@ public final class TimestampedSignature {
         this(WebhookSecret.utf8HmacKey(secret), TimestampTolerance.DEFAULT);
     }
 
-    private TimestampedSignature(byte[] key, TimestampTolerance tolerance) {
+    private TimestampedSignature(HmacSha256 key, TimestampTolerance tolerance) {
         this.key = key;
         this.tolerance = tolerance;
     }
@@ -70,12 +70,18 @@ public final class TimestampedSignature {
         if (secrets.isEmpty()) {
             throw new IllegalArgumentException("at least one secret is needed to sign");
         }
+        return signWith(secrets.stream().map(WebhookSecret::utf8HmacKey).toList(), timestampSeconds, body);
+    }
+
+    /** {@link #sign(List, long, byte[])} with the secrets' keys made already, newest first. */
+    static String signWith(List<HmacSha256> keys, long timestampSeconds, byte[] body) {
         StringBuilder header = new StringBuilder("t=").append(timestampSeconds);
         // Oldest first, newest last: receivers that read the header into a map (seed 001's verify.ts
         // uses Object.fromEntries) keep only the last v1, and a receiver that already switched to the
         // new secret must not fail for the whole grace period. Verifiers that try every v1 don't care.
-        for (String secret : secrets.reversed()) {
-            byte[] mac = HmacSha256.mac(WebhookSecret.utf8HmacKey(secret), signedPrefix(timestampSeconds), body);
+        byte[] prefix = signedPrefix(timestampSeconds);
+        for (HmacSha256 key : keys.reversed()) {
+            byte[] mac = key.mac(prefix, body);
             header.append(",v1=").append(HexFormat.of().formatHex(mac));
         }
         return header.toString();
@@ -118,7 +124,7 @@ public final class TimestampedSignature {
             throw new WebhookVerificationException(Reason.MALFORMED_HEADER, "the signature header has no t=");
         }
         long timestampSeconds = TimestampTolerance.parseSeconds(timestamp);
-        byte[] expected = HmacSha256.mac(key, signedPrefix(timestampSeconds), body == null ? new byte[0] : body);
+        byte[] expected = key.mac(signedPrefix(timestampSeconds), body == null ? new byte[0] : body);
         boolean matched = false;
         for (byte[] candidate : candidates) {
             matched |= MessageDigest.isEqual(expected, candidate); // no early exit: time is independent of which entry matched

@@ -75,20 +75,20 @@ public final class WebhookSecret {
     }
 
     /** The HMAC key of the {@code standard} scheme: base64 after {@code whsec_}, or the whole string without it. */
-    static byte[] standardHmacKey(String secret) {
+    static HmacSha256 standardHmacKey(String secret) {
         requireNonBlank(secret);
         String encoded = secret.startsWith(HMAC_PREFIX) ? secret.substring(HMAC_PREFIX.length()) : secret;
         byte[] key = decodeBase64(encoded, "a standard secret must be whsec_ followed by base64");
         if (key.length == 0) {
             throw new IllegalArgumentException("a standard secret must not be empty");
         }
-        return key;
+        return new HmacSha256(key);
     }
 
     /** The HMAC key of the other schemes: the secret string's UTF-8 bytes, exactly as given. */
-    static byte[] utf8HmacKey(String secret) {
+    static HmacSha256 utf8HmacKey(String secret) {
         requireNonBlank(secret);
-        return HmacSha256.utf8(secret);
+        return new HmacSha256(HmacSha256.utf8(secret));
     }
 
     static PrivateKey ed25519PrivateKey(String secretKey) {
