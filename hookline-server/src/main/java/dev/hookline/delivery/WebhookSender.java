@@ -34,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class WebhookSender {
     static final int MAX_RESPONSE_BYTES = 20 * 1024;
+    private static final int FIRST_READ_BYTES = 320;
 
     private final DnsResolver resolver;
     private final WebClient client;
@@ -169,21 +170,25 @@ final class WebhookSender {
     /**
      * At most {@link #MAX_RESPONSE_BYTES} of the body, and only until {@code deadlineNanos}: the
      * status has already decided the outcome, so a body that trickles in is simply cut short.
+     * The buffer starts small and grows as the body does: most receivers answer a few bytes or none,
+     * and a 20 KiB buffer per response cost more than reading it.
      */
     private static String readCapped(InputStream in, long deadlineNanos) {
         try (in) {
-            byte[] buffer = new byte[MAX_RESPONSE_BYTES];
+            byte[] buffer = new byte[FIRST_READ_BYTES];
             int length = 0;
-            while (length < buffer.length && System.nanoTime() < deadlineNanos) {
+            while (length < MAX_RESPONSE_BYTES && System.nanoTime() < deadlineNanos) {
+                if (length == buffer.length) {
+                    buffer = java.util.Arrays.copyOf(buffer, Math.min(MAX_RESPONSE_BYTES, buffer.length * 4));
+                }
                 int n = in.read(buffer, length, buffer.length - length);
                 if (n < 0) {
                     break;
                 }
                 length += n;
             }
-            byte[] bytes = java.util.Arrays.copyOf(buffer, length);
             // Stored as text: a NUL (which PostgreSQL text refuses) must not make the attempt unrecordable.
-            return new String(bytes, StandardCharsets.UTF_8).replace('\u0000', '\uFFFD');
+            return new String(buffer, 0, length, StandardCharsets.UTF_8).replace('\u0000', '\uFFFD');
         } catch (IOException | RuntimeException e) {
             return null; // the status decides the outcome; an unreadable body is not a failure
         }

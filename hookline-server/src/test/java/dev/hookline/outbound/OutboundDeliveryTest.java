@@ -345,6 +345,22 @@ class OutboundDeliveryTest {
         assertThat(receiver.count()).isEqualTo(1);
     }
 
+    @Test
+    void aResponseBodyIsRecordedUpTo20KiBWhateverItsSize() {
+        // a few bytes, more than the first read holds (in two-byte characters), and past the cap
+        for (String answer : List.of("yes", "é".repeat(200) + "!", "z".repeat(7_000) + "0123456789".repeat(3_000))) {
+            Receiver receiver = receiver().withResponseBody(answer);
+            String app = server.createApp("Acme");
+            server.createEndpoint(app, "{\"url\":\"" + receiver.url() + "\"}");
+            String msg = server.send(app, "order.created", "{}");
+
+            Await.until("the delivered state", WAIT, () -> "delivered".equals(server.deliveryStatus(app, msg)));
+            String recorded = server.get("/v1/apps/" + app + "/messages/" + msg + "/attempts").text("/data/0/response_body");
+            byte[] sent = answer.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(recorded).isEqualTo(new String(sent, 0, Math.min(sent.length, 20 * 1024), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
     private List<String> targets(String app, String msg) {
         List<String> out = new ArrayList<>();
         server.get("/v1/apps/" + app + "/messages/" + msg).json("/deliveries").forEach(d -> out.add(d.get("endpoint_id").asText()));
