@@ -34,6 +34,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class WebhookSender {
     static final int MAX_RESPONSE_BYTES = 20 * 1024;
+    /** Tries per attempt while the connection that failed came from the pool (see {@link #send}). */
+    private static final int MAX_TRIES = 3;
+    /**
+     * Whether the request under way on this thread set out to open a connection of its own (whether
+     * or not that worked), rather than took one from the pool: set by the resolver, which the client
+     * calls on the connecting thread for a new connection only. Each delivery has a virtual thread
+     * of its own, so this is per request.
+     */
+    private static final ThreadLocal<Boolean> NEW_CONNECTION = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private static final int FIRST_READ_BYTES = 320;
 
     private final DnsResolver resolver;
@@ -59,6 +68,7 @@ final class WebhookSender {
 
             @Override
             public InetAddress resolveAddress(String hostname, DnsAddressLookup lookup) {
+                NEW_CONNECTION.set(Boolean.TRUE);
                 try {
                     // Named after the URL's host, which TLS checks the certificate against: an address
                     // without a name (an IP-literal URL) would be named by a reverse lookup instead, and
@@ -82,6 +92,7 @@ final class WebhookSender {
                 .followRedirects(false)
                 .sendExpectContinue(false)
                 .socketOptions(s -> s.connectTimeout(Duration.ofSeconds(10)))
+
                 .connectionCacheSize(trusted == null ? 1024 : 64);
         if (trusted != null) {
             builder.tls(Tls.builder().trust(trusted.certificates()).build());
@@ -91,29 +102,56 @@ final class WebhookSender {
 
     SendResult send(SignedRequest request) {
         long start = System.nanoTime();
-        try {
-            WebClient via = request.trusted() == null ? client
-                    : privateTrust.computeIfAbsent(request.trusted().fingerprint(), k -> client(request.trusted()));
-            HttpClientRequest post = via.post()
-                    .uri(target(request.url()))
-                    .followRedirects(false)
-                    .readTimeout(Duration.ofMillis(request.timeoutMs()));
-            if (request.tls() != null) {
-                post.tls(clientTls.get(new ClientTls(request.tls(), request.trusted()), WebhookSender::tlsOf));
+        long deadline = start + request.timeoutMs() * 1_000_000L;
+        for (int tries = 1; ; tries++) {
+            NEW_CONNECTION.set(Boolean.FALSE);
+            try {
+                return attempt(request, start, deadline);
+            } catch (RuntimeException e) {
+                // A kept-alive connection the receiver closed (its idle timeout ran out as the request
+                // went out) fails before any answer. That is the pool's fault, not the endpoint's: try
+                // again, on a new connection or another pooled one, rather than spend an attempt.
+                // Receivers de-duplicate by webhook-id, so a request that did get through is harmless.
+                boolean pooled = !NEW_CONNECTION.get();
+                if (pooled && tries < MAX_TRIES && !timedOut(e) && System.nanoTime() < deadline
+                        && !Thread.currentThread().isInterrupted()) {
+                    continue;
+                }
+                return new SendResult(null, null, elapsedMillis(start), describe(e, request.timeoutMs()));
             }
-            for (Map.Entry<String, String> h : request.headers().entrySet()) {
-                post.header(HeaderNames.create(h.getKey()), h.getValue());
-            }
-            try (HttpClientResponse response = post.submit(request.body())) {
-                int status = response.status().code();
-                Long retryAfter = status == 429 || status == 503
-                        ? retryAfterSeconds(response.headers().first(HeaderNames.RETRY_AFTER).orElse(null), java.time.Instant.now()) : null;
-                String body = readCapped(response.inputStream(), start + request.timeoutMs() * 1_000_000L);
-                return new SendResult(status, body, elapsedMillis(start), null, retryAfter);
-            }
-        } catch (RuntimeException e) {
-            return new SendResult(null, null, elapsedMillis(start), describe(e, request.timeoutMs()));
         }
+    }
+
+    /** One request on one connection, from the pool or new; throws when no answer came. */
+    private SendResult attempt(SignedRequest request, long start, long deadline) {
+        WebClient via = request.trusted() == null ? client
+                : privateTrust.computeIfAbsent(request.trusted().fingerprint(), k -> client(request.trusted()));
+        HttpClientRequest post = via.post()
+                .uri(target(request.url()))
+                .followRedirects(false)
+                .readTimeout(Duration.ofNanos(Math.max(1_000_000L, deadline - System.nanoTime())));
+        if (request.tls() != null) {
+            post.tls(clientTls.get(new ClientTls(request.tls(), request.trusted()), WebhookSender::tlsOf));
+        }
+        for (Map.Entry<String, String> h : request.headers().entrySet()) {
+            post.header(HeaderNames.create(h.getKey()), h.getValue());
+        }
+        try (HttpClientResponse response = post.submit(request.body())) {
+            int status = response.status().code();
+            Long retryAfter = status == 429 || status == 503
+                    ? retryAfterSeconds(response.headers().first(HeaderNames.RETRY_AFTER).orElse(null), java.time.Instant.now()) : null;
+            String body = readCapped(response.inputStream(), deadline);
+            return new SendResult(status, body, elapsedMillis(start), null, retryAfter);
+        }
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
