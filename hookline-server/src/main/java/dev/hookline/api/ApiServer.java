@@ -15,6 +15,7 @@ import dev.hookline.ops.DeliveryStats;
 import dev.hookline.ops.Metrics;
 import dev.hookline.store.Database;
 import dev.hookline.svix.SvixApi;
+import dev.hookline.web.ResponseBody;
 import dev.hookline.web.WebAssets;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.Method;
@@ -75,17 +76,17 @@ public final class ApiServer implements AutoCloseable {
         });
         router.raw(Method.GET, "/metrics", (req, res) -> {
             res.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-            res.send(metrics.scrape());
+            ResponseBody.send(req, res, metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         });
         ApiDocument document = ApiDocument.load();
         router.raw(Method.GET, "/openapi.json", (req, res) -> {
             res.header("Content-Type", "application/json");
-            res.send(document.bytes());
+            ResponseBody.send(req, res, document.bytes());
         });
         byte[] reference = ApiReferencePage.render(document.tree());
         router.raw(Method.GET, "/docs", (req, res) -> {
             res.header("Content-Type", "text/html; charset=utf-8");
-            res.send(reference);
+            ResponseBody.send(req, res, reference);
         });
         new ApiKeyRoutes(keys, apps, clock).register(router);
         new EventTypeRoutes(services.eventTypes()).register(router);
@@ -109,8 +110,8 @@ public final class ApiServer implements AutoCloseable {
         new SvixApi(db, apps, endpoints, messages, services.queue(), services.eventTypes(), access,
                 EndpointRoutes.onUpdate(services.operational()), services.operational()::wake, portalLinks, clock).register(router);
         this.routes = router.table();
-        routing.any("/api/v1/*", (req, res) -> Router.respond(res, SvixApi.unrouted(req.prologue().method().text(), req.path().path())));
-        routing.any((req, res) -> Router.respond(res, router.unrouted(req)));
+        routing.any("/api/v1/*", (req, res) -> Router.respond(req, res, SvixApi.unrouted(req.prologue().method().text(), req.path().path())));
+        routing.any((req, res) -> Router.respond(req, res, router.unrouted(req)));
 
         var builder = WebServer.builder()
                 .host(host)

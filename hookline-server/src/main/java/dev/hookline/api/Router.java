@@ -2,6 +2,7 @@ package dev.hookline.api;
 
 import dev.hookline.core.Failure;
 import dev.hookline.core.SlidingWindowLimiter;
+import dev.hookline.web.ResponseBody;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Handler;
@@ -48,22 +49,34 @@ public final class Router {
     /** A management route: needs {@code Authorization: Bearer <api key>}. */
     public Router route(Method method, String path, Action action) {
         table.add(new ApiServer.Route(method.text(), path, true));
-        routing.route(method, path, (req, res) -> respond(res, run(req, action, true)));
+        bind(method, path, (req, res) -> respond(req, res, run(req, action, true)));
         return this;
     }
 
     /** A route anyone may call (health, the receive path: those authenticate otherwise or not at all). */
     public Router open(Method method, String path, Action action) {
         table.add(new ApiServer.Route(method.text(), path, false));
-        routing.route(method, path, (req, res) -> respond(res, run(req, action, false)));
+        bind(method, path, (req, res) -> respond(req, res, run(req, action, false)));
         return this;
     }
 
     /** An open route that answers something other than JSON (metrics text, the API document, its page). */
     Router raw(Method method, String path, Handler handler) {
         table.add(new ApiServer.Route(method.text(), path, false));
-        routing.route(method, path, handler);
+        bind(method, path, handler);
         return this;
+    }
+
+    /**
+     * Every {@code GET} answers {@code HEAD} too (uptime monitors and {@code curl -I} ask with it),
+     * through the same handler, so the status, headers and the key it needs are the GET's; the
+     * body is left out ({@link ResponseBody}). The table lists the GET only: HEAD is not a route of its own.
+     */
+    private void bind(Method method, String path, Handler handler) {
+        routing.route(method, path, handler);
+        if (method == Method.GET) {
+            routing.route(Method.HEAD, path, handler);
+        }
     }
 
     List<ApiServer.Route> table() {
@@ -80,6 +93,9 @@ public final class Router {
         for (ApiServer.Route r : table) {
             if (pattern(r.path()).matcher(path).matches()) {
                 allowed.add(r.method());
+                if (r.method().equals("GET")) {
+                    allowed.add("HEAD");
+                }
             }
         }
         String method = req.prologue().method().text();
@@ -177,7 +193,7 @@ public final class Router {
         });
     }
 
-    static void respond(ServerResponse res, Reply reply) {
+    static void respond(ServerRequest req, ServerResponse res, Reply reply) {
         res.status(reply.status());
         for (Map.Entry<String, String> h : reply.headers().entrySet()) {
             res.header(h.getKey(), h.getValue());
@@ -188,7 +204,7 @@ public final class Router {
         }
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         try {
-            res.send(Json.MAPPER.writeValueAsBytes(reply.body()));
+            ResponseBody.send(req, res, Json.MAPPER.writeValueAsBytes(reply.body()));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -59,6 +59,11 @@ public final class SvixApi {
         authentication.register(r);
     }
 
+    /** Hookline's error reply in Svix's shape, for refusals made before a Svix route runs. */
+    public static Reply inSvixShape(Reply hookline) {
+        return Wire.svixError(hookline);
+    }
+
     /** What a request to {@code /api/v1} that no route took gets: a Svix-shaped 404 naming what is not offered. */
     public static Reply unrouted(String method, String path) {
         return Wire.svixError(Reply.error(404, "not_found", method + " " + path

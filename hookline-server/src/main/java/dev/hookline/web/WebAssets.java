@@ -1,7 +1,9 @@
 package dev.hookline.web;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -38,14 +40,24 @@ public final class WebAssets {
     /** The portal shows the product's logo, which lives on the product's site (https only). */
     private static final String PORTAL_CSP = CSP.replace("img-src 'self' data:", "img-src 'self' data: https:");
 
+    private static final byte[] NO_SUCH_ASSET = "{\"error\":{\"code\":\"not_found\",\"message\":\"no such asset\"}}"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     private record Asset(byte[] bytes, String type, String etag) {}
 
-    private final Map<String, Optional<Asset>> cache = new ConcurrentHashMap<>();
+    /**
+     * The assets found so far: a name that is not in the jar is looked up again each time, never
+     * kept, so requests for made-up names cost no memory (they are bounded by the jar's contents).
+     */
+    private final Map<String, Asset> cache = new ConcurrentHashMap<>();
 
+    /** Each page and asset answers {@code HEAD} as its {@code GET}, headers only ({@link ResponseBody}). */
     public void register(HttpRouting.Builder routing) {
-        routing.get("/", (req, res) -> page(req, res, CSP + "; frame-ancestors 'none'", true))
-                .get("/portal", (req, res) -> page(req, res, PORTAL_CSP + "; frame-ancestors *", false))
-                .get("/assets/*", this::asset);
+        Handler dashboard = (req, res) -> page(req, res, CSP + "; frame-ancestors 'none'", true);
+        Handler portal = (req, res) -> page(req, res, PORTAL_CSP + "; frame-ancestors *", false);
+        for (Method method : new Method[] {Method.GET, Method.HEAD}) {
+            routing.route(method, "/", dashboard).route(method, "/portal", portal).route(method, "/assets/*", this::asset);
+        }
     }
 
     private void page(ServerRequest req, ServerResponse res, String csp, boolean denyFraming) {
@@ -65,7 +77,7 @@ public final class WebAssets {
         if (asset.isEmpty()) {
             res.status(Status.NOT_FOUND_404);
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
-            res.send("{\"error\":{\"code\":\"not_found\",\"message\":\"no such asset\"}}");
+            ResponseBody.send(req, res, NO_SUCH_ASSET);
             return;
         }
         send(req, res, asset.get());
@@ -82,24 +94,24 @@ public final class WebAssets {
             return;
         }
         res.header(HeaderNames.CONTENT_TYPE, asset.type());
-        res.send(asset.bytes());
+        ResponseBody.send(req, res, asset.bytes());
     }
 
     private Optional<Asset> load(String name) {
-        return cache.computeIfAbsent(name, n -> {
+        return Optional.ofNullable(cache.computeIfAbsent(name, n -> {
             try (InputStream in = WebAssets.class.getResourceAsStream("/web/" + n)) {
                 if (in == null) {
-                    return Optional.empty();
+                    return null; // not kept
                 }
                 byte[] bytes = in.readAllBytes();
                 String ext = n.substring(n.lastIndexOf('.') + 1);
                 String etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8) + "\"";
-                return Optional.of(new Asset(bytes, TYPES.get(ext), etag));
+                return new Asset(bytes, TYPES.get(ext), etag);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-256 is part of every JDK", e);
             }
-        });
+        }));
     }
 }

@@ -296,6 +296,14 @@ class AuthorizationTableTest {
                         wrong.add(row.route() + " as " + key + " on " + target + ": " + r.status() + " (expected " + expected + ") "
                                 + r.raw().body());
                     }
+                    if (row.method().equals("GET")) { // HEAD is answered by the GET's handler: the same key needed, the same status
+                        Response head = call(new Row("HEAD", row.path(), row.access(), row.success(), null), key, target, expected);
+                        calls++;
+                        if (head.status() != expected || !head.raw().body().isEmpty()) {
+                            wrong.add("HEAD " + row.path() + " as " + key + " on " + target + ": " + head.status() + " (expected "
+                                    + expected + ") " + head.raw().body());
+                        }
+                    }
                 }
             }
         }
@@ -350,7 +358,8 @@ class AuthorizationTableTest {
      * key, a fresh key scoped to the fresh app), so it cannot spoil the shared ones.
      */
     private static Response call(Row row, Key key, Target target, int expected) {
-        boolean freshNeeded = expected == row.success() && !row.method().equals("GET") && row.access() != Access.OPEN;
+        boolean reads = row.method().equals("GET") || row.method().equals("HEAD");
+        boolean freshNeeded = expected == row.success() && !reads && row.access() != Access.OPEN;
         World mine = target == Target.B_BY_ID || target == Target.B_BY_UID ? b : a;
         World children = target == Target.A_WITH_B_CHILD ? b : mine;
         String bearer = switch (key) {

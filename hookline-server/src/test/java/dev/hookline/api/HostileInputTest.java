@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hookline.testing.ApiClient.Response;
 import dev.hookline.testing.Await;
+import dev.hookline.testing.RawHttp;
 import dev.hookline.testing.Receiver;
 import dev.hookline.testing.TestServer;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -228,6 +230,56 @@ class HostileInputTest {
         assertThat(bigHeader.statusCode()).isBetween(400, 499);
         assertThat(bigHeader.headers().firstValue("content-type")).hasValue("application/json");
         assertThat(JSON.readTree(bigHeader.body()).at("/error/message").asText()).isNotBlank();
+    }
+
+    /**
+     * Refusals the web server makes before any route runs: each a JSON error saying what was wrong, in
+     * Hookline's shape or, under {@code /api/v1}, Svix's ({@code code}, {@code detail}); an over-long
+     * request line hides its path, so that answer carries both shapes.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "GET /v1/apps/%zz                | 400 | invalid_url       | hookline",
+        "GET /v1/apps?limit=%zz          | 400 | bad_request       | hookline",
+        "GET /v1/apps?limit=5%           | 400 | bad_request       | hookline",
+        "POST /webhooks/%zz              | 400 | invalid_url       | hookline",
+        "GET /%zz                        | 400 | invalid_url       | hookline",
+        "GET /api/v1/app/%zz             | 400 | invalid_url       | svix",
+        "GET /api/v1/app?limit=%zz       | 400 | bad_request       | svix",
+        "POST /v1/apps BIG_BODY          | 413 | payload_too_large | hookline",
+        "POST /api/v1/app BIG_BODY       | 413 | payload_too_large | svix",
+        "GET /v1/apps?after=LONG         | 414 | uri_too_long      | both",
+        "GET /api/v1/app?iterator=LONG   | 414 | uri_too_long      | both",
+        "GET /v1/apps BIG_HEADER         | 400 | bad_request       | hookline",
+        "GET /api/v1/app BIG_HEADER      | 400 | bad_request       | svix",
+    })
+    void aRefusalBeforeRoutingIsAClearJsonErrorInItsApisShape(String request, int status, String code, String shape) throws Exception {
+        String[] parts = request.split(" ");
+        String target = parts[1].replace("LONG", "a".repeat(TransportErrors.MAX_REQUEST_LINE_BYTES));
+        String extra = "Authorization: Bearer " + TestServer.ROOT_KEY + "\r\n" + (parts.length < 3 ? "" : switch (parts[2]) {
+            case "BIG_BODY" -> "Content-Type: application/json\r\nContent-Length: " + (17 * 1024 * 1024) + "\r\n";
+            case "BIG_HEADER" -> "X-Big: " + "b".repeat(TransportErrors.MAX_HEADER_BYTES) + "\r\n";
+            default -> throw new IllegalArgumentException(parts[2]);
+        });
+        RawHttp.Answer answer = RawHttp.exchange(server.port(), RawHttp.request(parts[0], target, extra)).getFirst();
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(status);
+        assertThat(answer.headers()).containsEntry("content-type", "application/json");
+        var body = JSON.readTree(answer.body());
+        if (!shape.equals("svix")) {
+            assertThat(body.at("/error/code").asText()).as(answer.body()).isEqualTo(code);
+            assertThat(body.at("/error/message").asText()).isNotBlank();
+        }
+        if (!shape.equals("hookline")) {
+            assertThat(body.path("code").asText()).as(answer.body()).isEqualTo(code);
+            assertThat(body.path("detail").asText()).isNotBlank();
+        }
+        if (shape.equals("svix")) {
+            assertThat(body.has("error")).as(answer.body()).isFalse();
+        }
+        if (code.equals("bad_request")) { // the server cannot tell which: the message names each case
+            assertThat(answer.body()).contains("percent-escape", "headers over " + TransportErrors.MAX_HEADER_BYTES + " bytes");
+        }
     }
 
     @ParameterizedTest

@@ -94,11 +94,11 @@ class ListingTest {
             Response r = server.delete("/v1/apps/" + app + "/messages");
             assertThat(r.status()).isEqualTo(405);
             assertThat(r.text("/error/code")).isEqualTo("method_not_allowed");
-            assertThat(r.raw().headers().firstValue("Allow")).contains("GET, POST");
+            assertThat(r.raw().headers().firstValue("Allow")).contains("GET, HEAD, POST");
             // the error names the path asked for
-            assertThat(r.text("/error/message")).isEqualTo("/v1/apps/" + app + "/messages takes GET, POST, not DELETE");
+            assertThat(r.text("/error/message")).isEqualTo("/v1/apps/" + app + "/messages takes GET, HEAD, POST, not DELETE");
             assertThat(server.call("PUT", "/v1/apps/" + app, "{}", TestServer.ROOT_KEY).raw().headers().firstValue("Allow"))
-                    .contains("DELETE, GET, PATCH");
+                    .contains("DELETE, GET, HEAD, PATCH");
             Response nothing = server.get("/v1/nothing-here");
             assertThat(nothing.status()).isEqualTo(404);
             assertThat(nothing.text("/error/message")).isEqualTo("no route for GET /v1/nothing-here");
