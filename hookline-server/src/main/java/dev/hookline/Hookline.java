@@ -84,6 +84,8 @@ public final class Hookline implements AutoCloseable {
             InboundEventStore inboundEvents = new InboundEventStore(database);
             metrics.gauge("hookline_inbound_long_polls_waiting", "event-log long-polls waiting for an event", inboundEvents::waitingPolls);
             InboundReceiver receiver = new InboundReceiver(database, clock, sources, inboundEvents, messages);
+            metrics.gauge(Metrics.MEMORY_ENTRIES, Metrics.MEMORY_ENTRIES_HELP, "table", "source_rate_limits", receiver::rateLimitedSources);
+            metrics.gauge(Metrics.MEMORY_ENTRIES, Metrics.MEMORY_ENTRIES_HELP, "table", "opened_secrets", cipher::openedKept);
 
             server = new ApiServer(settings.host(), settings.port(), settings.publicUrl(), database, clock, settings.apiKey(),
                     new ApiServer.Services(apps, endpoints, messages, eventTypes, queue, sources, inboundEvents, receiver,

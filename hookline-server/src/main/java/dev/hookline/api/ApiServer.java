@@ -104,7 +104,11 @@ public final class ApiServer implements AutoCloseable {
         new StatsRoutes(new DeliveryStats(db), apps, endpoints, clock).register(router);
         PortalLinks portalLinks = new PortalLinks(portal, publicUrl, clock);
         new PortalRoutes(portalLinks, access).register(router);
-        new WebAssets().register(routing);
+        WebAssets assets = new WebAssets();
+        assets.register(routing);
+        metrics.gauge(Metrics.MEMORY_ENTRIES, Metrics.MEMORY_ENTRIES_HELP, "table", "key_rate_limits", router::keyRateLimits);
+        metrics.gauge(Metrics.MEMORY_ENTRIES, Metrics.MEMORY_ENTRIES_HELP, "table", "unknown_key_addresses", router::unknownKeyAddresses);
+        metrics.gauge(Metrics.MEMORY_ENTRIES, Metrics.MEMORY_ENTRIES_HELP, "table", "web_assets", assets::cached);
         // Svix's API follows Svix's own OpenAPI document, not Hookline's (docs/svix-migration.md documents it);
         // its routes are in the table all the same, so the authorization test walks them too.
         new SvixApi(db, apps, endpoints, messages, services.queue(), services.eventTypes(), access,

@@ -33,6 +33,11 @@ final class KeyGuessing {
         return until - nowMillis;
     }
 
+    /** Addresses held now, counting and blocked (for the {@code hookline_memory_entries} gauge). */
+    long addresses() {
+        return unknownKeys.keys() + blockedUntil.estimatedSize();
+    }
+
     /** Counts a key from {@code address} that matches no key. */
     void unknownKey(String address, long nowMillis) {
         if (unknownKeys.acquire(address, LIMIT, WINDOW.toMillis(), nowMillis) instanceof SlidingWindowLimiter.Decision.Refused r) {

@@ -79,6 +79,15 @@ public final class Router {
         }
     }
 
+    /** Keys with a rate-limit window in memory now, and addresses held for sending unknown keys. */
+    long keyRateLimits() {
+        return perKey.keys();
+    }
+
+    long unknownKeyAddresses() {
+        return guessing.addresses();
+    }
+
     List<ApiServer.Route> table() {
         return List.copyOf(table);
     }

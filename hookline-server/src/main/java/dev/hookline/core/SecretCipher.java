@@ -32,6 +32,11 @@ public final class SecretCipher {
      */
     private final Cache<String, String> opened = Caffeine.newBuilder().maximumSize(OPENED_MAX).build();
 
+    /** Opened values kept now (for the {@code hookline_memory_entries} gauge). */
+    public long openedKept() {
+        return opened.estimatedSize();
+    }
+
     public SecretCipher(byte[] masterKey) {
         if (masterKey.length != 32) {
             throw new IllegalArgumentException("the master key must be 32 bytes (256 bits), got " + masterKey.length);

@@ -47,6 +47,11 @@ public final class SlidingWindowLimiter {
         windows.invalidate(key);
     }
 
+    /** Keys counted now (for the {@code hookline_memory_entries} gauge). */
+    public long keys() {
+        return windows.estimatedSize();
+    }
+
     /**
      * Counters for buckets {@code newest - BUCKETS … newest}, slot {@code index % (BUCKETS + 1)},
      * each with the time of its latest event. A bucket counts whole while its latest event is inside

@@ -83,6 +83,11 @@ public final class InboundReceiver {
         return sources.byToken(token).orElseThrow(() -> new Failure.NotFound("webhook", "…"));
     }
 
+    /** Sources with a rate-limit window in memory now: one per source that was posted to, never one per token tried. */
+    public long rateLimitedSources() {
+        return limiter.keys();
+    }
+
     /**
      * The rate limit, checked before the body is read: a flood over the limit costs a counter, not
      * up to {@code max_body_bytes} read per post. Empty when the post may go on to {@link #receive}.

@@ -20,6 +20,13 @@ import java.util.function.Supplier;
  * once and kept, so recording costs an increment, not a registry lookup.
  */
 public final class Metrics {
+    /**
+     * Entries in the in-memory tables that requests can add to, by {@code table}: each is bounded
+     * whatever is sent (a made-up receive token, key or asset name adds nothing), and this is where
+     * an operator, and api/BoundedMemoryTest, can see it.
+     */
+    public static final String MEMORY_ENTRIES = "hookline_memory_entries";
+    public static final String MEMORY_ENTRIES_HELP = "entries in in-memory tables that requests can add to, by table";
     private static final String[] STATUS_CLASSES = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** Attempts by outcome and status class: "delivered/2xx" → its counter. */

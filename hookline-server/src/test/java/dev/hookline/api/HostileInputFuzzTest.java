@@ -3,6 +3,7 @@ package dev.hookline.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.testing.Mutator;
+import dev.hookline.testing.RetainedHeap;
 import dev.hookline.testing.TestServer;
 import java.io.IOException;
 import java.net.URI;
@@ -14,9 +15,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A bounded fuzzing run over the public inputs: the management JSON bodies (Hookline's and the
@@ -25,10 +30,19 @@ import org.junit.jupiter.api.Test;
  * 4xx (Svix's shape under {@code /api/v1}) — never a 5xx. A failure names the
  * seed and the input, and becomes a regression test in {@link HostileInputTest}.
  *
+ * <p>No unbounded memory: after every target has run, each in-memory table that requests can add
+ * to ({@code hookline_memory_entries}) holds at most {@value #TABLE_BOUND} entries (one per real
+ * source, key or asset used, never one per input), and the retained heap has grown by less than
+ * {@value #HEAP_BOUND_MIB} MiB over the run ({@link BoundedMemoryTest} does the same for 50,000
+ * made-up tokens and paths).
+ *
  * <p>{@code -Dhookline.fuzz.runs=N} sets the inputs per target (default {@value #DEFAULT_RUNS}).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileInputFuzzTest {
     static final int DEFAULT_RUNS = 120;
+    static final int TABLE_BOUND = 20;
+    static final int HEAP_BOUND_MIB = 32;
     private static final int RUNS = Integer.getInteger("hookline.fuzz.runs", DEFAULT_RUNS);
     private static final long SEED = Long.getLong("hookline.fuzz.seed", 13L);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -39,6 +53,7 @@ class HostileInputFuzzTest {
     private static String message;
     private static String source;
     private static String token;
+    private static long heapBefore;
 
     @BeforeAll
     static void start() {
@@ -51,6 +66,7 @@ class HostileInputFuzzTest {
         source = created.text("/id");
         String url = created.text("/url");
         token = url.substring(url.lastIndexOf('/') + 1);
+        heapBefore = RetainedHeap.bytes();
     }
 
     @AfterAll
@@ -106,6 +122,7 @@ class HostileInputFuzzTest {
     }
 
     @Test
+    @Order(1)
     void managementBodies() {
         String[][] seeds = {
             {"/v1/apps", "{\"name\":\"x\",\"uid\":\"u-1\"}"},
@@ -139,6 +156,7 @@ class HostileInputFuzzTest {
     }
 
     @Test
+    @Order(2)
     void queryParametersAndPaths() {
         String[] paths = {
             "/v1/apps/" + app + "/messages?limit=%s&after=%s&event=%s",
@@ -162,6 +180,7 @@ class HostileInputFuzzTest {
     }
 
     @Test
+    @Order(3)
     void theReceivePath() {
         String[] types = {"application/json", "application/json; charset=utf-16", "text/plain", "application/x-www-form-urlencoded",
             "application/cloudevents+json", "multipart/form-data; boundary=x", "", "application/json\r\nX: 1"};
@@ -175,5 +194,22 @@ class HostileInputFuzzTest {
         fuzz("POST /webhooks/{mutated token}", SEED + 301, m -> new Object[] {"POST",
                 "/webhooks/" + URLEncoder.encode(m.mutate(token), StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8),
                 "application/json", null});
+    }
+
+    /** Runs last: what the inputs above left in memory. */
+    @Test
+    @Order(4)
+    void theRunLeftNoUnboundedMemory() {
+        Map<String, Long> tables = server.memoryEntries();
+        long grown = RetainedHeap.bytes() - heapBefore;
+        System.out.printf("HostileInputFuzzTest: %d inputs per target; tables %s; retained heap grown by %s%n", RUNS, tables,
+                RetainedHeap.mib(grown));
+        assertThat(tables).containsKeys("source_rate_limits", "key_rate_limits", "unknown_key_addresses", "web_assets");
+        tables.forEach((table, entries) -> {
+            if (!table.equals("opened_secrets")) { // one per secret the run created, capped at 20,000 whatever the inputs
+                assertThat(entries).as("entries in %s", table).isLessThanOrEqualTo(TABLE_BOUND);
+            }
+        });
+        assertThat(grown).as("retained heap grown by %s", RetainedHeap.mib(grown)).isLessThan(HEAP_BOUND_MIB * 1024L * 1024);
     }
 }

@@ -3,6 +3,7 @@ package dev.hookline.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.core.SlidingWindowLimiter.Decision;
+import dev.hookline.testing.RetainedHeap;
 import java.util.ArrayDeque;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,28 @@ class SlidingWindowLimiterTest {
         assertThat(limiter.acquire("src", 5, MINUTE, 10 * MINUTE)).isInstanceOf(Decision.Allowed.class);
         limiter.forget("src");
         assertThat(limiter.acquire("src", 1, MINUTE, 10 * MINUTE + 1)).isInstanceOf(Decision.Allowed.class);
+    }
+
+    /**
+     * A source allowed ten million posts an hour, taking three million of them: an exact log would
+     * retain 24 MB of timestamps (more, boxed); the ring retains the same few hundred bytes as at a
+     * limit of 30. Bounded at 4 MiB of retained heap, for the whole limiter.
+     */
+    @Test
+    void memoryPerKeyIsFixedWhateverItsLimit() {
+        long before = RetainedHeap.bytes();
+        long hour = 60 * MINUTE;
+        for (int i = 0; i < 3_000_000; i++) {
+            if (!(limiter.acquire("busy", 10_000_000, hour, i) // one a millisecond: 50 minutes, inside the hour
+                    instanceof Decision.Allowed)) {
+                throw new AssertionError("post " + i + " refused under its limit");
+            }
+        }
+        long grown = RetainedHeap.bytes() - before;
+        System.out.printf("SlidingWindowLimiterTest: 3,000,000 posts under a limit of 10,000,000 an hour; retained heap grown by %s%n",
+                RetainedHeap.mib(grown));
+        assertThat(limiter.keys()).isEqualTo(1);
+        assertThat(grown).as("retained heap grown by %s", RetainedHeap.mib(grown)).isLessThan(4L * 1024 * 1024);
     }
 
     /** Against an exact log on random arrival times: never more than the limit in any window, never far below it. */

@@ -99,6 +99,17 @@ public final class TestServer extends ApiClient implements AutoCloseable {
         return hookline.routes();
     }
 
+    /** The {@code hookline_memory_entries} gauges from {@code /metrics}: entries per in-memory table. */
+    public java.util.Map<String, Long> memoryEntries() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        var line = java.util.regex.Pattern.compile("^hookline_memory_entries\\{table=\"([a-z_]+)\",?\\} (\\S+)$",
+                java.util.regex.Pattern.MULTILINE).matcher(get("/metrics").raw().body());
+        while (line.find()) {
+            out.put(line.group(1), (long) Double.parseDouble(line.group(2)));
+        }
+        return out;
+    }
+
     public Path dataDir() {
         return settings.dataDir();
     }
