@@ -51,12 +51,12 @@ public final class WebAssets {
      */
     private final Map<String, Asset> cache = new ConcurrentHashMap<>();
 
-    /** Each page and asset answers {@code HEAD} as its {@code GET}, headers only ({@link ResponseBody}). */
     /** Assets kept in memory now: at most the jar's own. */
     public long cached() {
         return cache.size();
     }
 
+    /** Each page and asset answers {@code HEAD} as its {@code GET}, headers only ({@link ResponseBody}). */
     public void register(HttpRouting.Builder routing) {
         Handler dashboard = (req, res) -> page(req, res, CSP + "; frame-ancestors 'none'", true);
         Handler portal = (req, res) -> page(req, res, PORTAL_CSP + "; frame-ancestors *", false);
