@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Purges what is older than the retention window: message payloads (the record stays, the data
  * goes, and only once none of the message's deliveries is pending), attempts, and inbound events;
- * and, after the longer record retention, whole messages with their deliveries, so no table grows
- * without bound. A message with a delivery still pending is never removed, however old.
+ * and, after the longer record retention, whole messages with their deliveries, then the rows of
+ * deleted endpoints none of those reference any more, so no table grows without bound. A message with a delivery still pending is never removed, however old.
  *
  * <p>Work is done in batches of {@link #BATCH} rows, each its own small transaction, so the single
  * writer never holds one long purge while deliveries wait to record their attempts: a batch is one
@@ -56,7 +56,7 @@ public final class RetentionJob implements AutoCloseable {
     private void runSafely() {
         try {
             long[] purged = run();
-            String[] tables = {"message_payloads", "attempts", "inbound_events", "messages"};
+            String[] tables = {"message_payloads", "attempts", "inbound_events", "messages", "deleted_endpoints"};
             for (int i = 0; i < tables.length; i++) {
                 metrics.count("hookline_retention_purged_rows", "rows purged by retention, by what they held", "table", tables[i], purged[i]);
             }
@@ -67,12 +67,15 @@ public final class RetentionJob implements AutoCloseable {
             if (purged[3] > 0) {
                 log.info("retention removed {} messages older than {} with their deliveries", purged[3], recordRetention);
             }
+            if (purged[4] > 0) {
+                log.info("retention removed {} deleted endpoints whose deliveries and attempts are all gone", purged[4]);
+            }
         } catch (RuntimeException e) {
             log.warn("retention run failed; it will run again: {}", e.toString());
         }
     }
 
-    /** One pass; returns how many payloads, attempts, inbound events and whole messages went. */
+    /** One pass; returns how many payloads, attempts, inbound events, whole messages and deleted endpoints' rows went. */
     long[] run() {
         long before = clock.millis() - retention.toMillis();
         long payloads = purge("UPDATE messages SET payload = NULL WHERE id IN (SELECT m.id FROM messages m"
@@ -82,7 +85,8 @@ public final class RetentionJob implements AutoCloseable {
         long inbound = purge("DELETE FROM inbound_events WHERE id IN (SELECT id FROM inbound_events WHERE received_at < ? LIMIT "
                 + BATCH + ")", before);
         long records = recordRetention == null ? 0 : purgeRecords(clock.millis() - recordRetention.toMillis());
-        return new long[] {payloads, attempts, inbound, records};
+        long tombstones = purgeDeletedEndpoints(before);
+        return new long[] {payloads, attempts, inbound, records, tombstones};
     }
 
     /**
@@ -105,10 +109,35 @@ public final class RetentionJob implements AutoCloseable {
             Object[] params = new Object[ids.size() + 1];
             ids.toArray(params);
             params[ids.size()] = before;
-            total += db.write(c -> Sql.update(c, "DELETE FROM messages WHERE id IN (" + "?, ".repeat(ids.size() - 1) + "?)"
+            total += db.write(c -> Sql.update(c, "DELETE FROM messages WHERE id IN (" + Sql.placeholders(ids.size()) + ")"
                     + " AND created_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.id AND d.status = 'pending')",
                     params));
             cursor = ids.getLast();
+        }
+        return total;
+    }
+
+    /**
+     * Deletes the rows of endpoints deleted before {@code before} that no delivery or attempt
+     * references any more: the row stays after a delete only so that history keeps its endpoint.
+     * Found on a reader (the endpoints table has no index on deletion, and a scan has no place in
+     * the writer), deleted in the writer, which checks again that nothing references them.
+     */
+    private long purgeDeletedEndpoints(long before) {
+        String unreferenced = " NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.endpoint_id = endpoints.id)"
+                + " AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.endpoint_id = endpoints.id)";
+        long total = 0;
+        while (!closed) {
+            List<String> ids = db.read(c -> Sql.list(c, "SELECT id FROM endpoints WHERE deleted_at < ? AND" + unreferenced
+                    + " LIMIT " + BATCH, rs -> rs.getString(1), before));
+            if (ids.isEmpty()) {
+                break;
+            }
+            total += db.write(c -> Sql.update(c, "DELETE FROM endpoints WHERE id IN (" + Sql.placeholders(ids.size()) + ") AND"
+                    + unreferenced, ids.toArray()));
+            if (ids.size() < BATCH) {
+                break;
+            }
         }
         return total;
     }

@@ -131,4 +131,45 @@ class RetentionTest {
             assertThat(server.delete("/v1/apps/" + app + "/messages/msg_nope/content").status()).isEqualTo(404);
         }
     }
+
+    @Test
+    void aDeletedEndpointsRowGoesOnceRetentionHasTakenAllItsHistory() {
+        String app = server.createApp("Acme");
+        String delivered = server.createEndpoint(app, "{\"url\":\"" + receiver.url() + "\",\"channels\":[\"a\"]}").text("/id");
+        String unused = server.createEndpoint(app, "{\"url\":\"" + receiver.url() + "\",\"channels\":[\"b\"]}").text("/id");
+        String msg = server.post("/v1/apps/" + app + "/messages", "{\"event\":\"order.created\",\"channels\":[\"a\"],\"data\":{}}").text("/id");
+        Await.until("the delivery", WAIT, () -> "delivered".equals(server.deliveryStatus(app, msg)));
+        assertThat(server.delete("/v1/apps/" + app + "/endpoints/" + delivered).status()).isEqualTo(204);
+        assertThat(server.delete("/v1/apps/" + app + "/endpoints/" + unused).status()).isEqualTo(204);
+
+        clock.advance(Duration.ofDays(31));
+        server.restart();
+        // nothing ever referenced it: its row goes with the first run past the retention
+        Await.until("the unused endpoint's row to go", WAIT, () -> rows("endpoints", unused) == 0);
+        // its delivery stays until the message's record goes, and so does its endpoint's row
+        Await.until("the old attempts to be purged", WAIT,
+                () -> server.get("/v1/apps/" + app + "/messages/" + msg + "/attempts").body().get("data").isEmpty());
+        assertThat(server.get("/v1/apps/" + app + "/messages/" + msg).text("/deliveries/0/endpoint_id")).isEqualTo(delivered);
+        assertThat(rows("endpoints", delivered)).isEqualTo(1);
+
+        clock.advance(Duration.ofDays(60)); // 91 days: past the record retention
+        server.restart();
+        Await.until("the old record to be removed", WAIT, () -> server.get("/v1/apps/" + app + "/messages/" + msg).status() == 404);
+        Await.until("the delivered endpoint's row to go", WAIT, () -> rows("endpoints", delivered) == 0);
+    }
+
+    /** Rows of {@code table} with this id, read from the server's database beside it. */
+    private long rows(String table, String id) {
+        String url = server.backend() == Backend.SQLITE ? "jdbc:sqlite:" + server.dataDir().resolve("hookline.db") : server.databaseUrl();
+        try (var c = java.sql.DriverManager.getConnection(url);
+             var ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE id = ?")) {
+            ps.setString(1, id);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
