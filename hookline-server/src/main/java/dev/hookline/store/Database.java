@@ -32,6 +32,7 @@ public final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final HikariDataSource readers;
     private PostgresChanges changes;
+    private SqliteCheckpointer checkpointer;
     private final GroupCommitWriter writer;
 
     /** {@code writeQueueCapacity}: writes waiting beyond this many are refused (503) rather than held in memory. */
@@ -61,7 +62,15 @@ public final class Database implements AutoCloseable {
         pool.setMaximumPoolSize(4);
         pool.setMinimumIdle(1);
         pool.setReadOnly(true); // must match the connections' own flag, which SQLite cannot change later
-        return new Database(Dialect.SQLITE, new HikariDataSource(pool), writer::getConnection, writeQueueCapacity);
+        HikariDataSource readers = new HikariDataSource(pool);
+        try {
+            Database db = new Database(Dialect.SQLITE, readers, () -> SqliteCheckpointer.takeOver(writer.getConnection()), writeQueueCapacity);
+            db.checkpointer = new SqliteCheckpointer(writer.getConnection());
+            return db;
+        } catch (SQLException e) {
+            readers.close();
+            throw new IllegalStateException("cannot open " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static SQLiteDataSource sqlite(String url, boolean readOnly) {
@@ -207,6 +216,9 @@ public final class Database implements AutoCloseable {
             changes.close();
         }
         writer.close();
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
         readers.close();
     }
 }
