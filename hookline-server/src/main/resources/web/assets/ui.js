@@ -190,6 +190,15 @@ export function attemptView(a, label, ...details) {
     details);
 }
 
+/**
+ * What a save answered besides success: the API's `warnings` (say, events no event type declares). The
+ * change is saved; the notice stays on the page until the next one, so it can be read and acted on.
+ */
+export function warningsNotice(title, warnings) {
+  return h('div', { class: 'notice warn', role: 'status' }, h('strong', {}, title),
+    h('ul', {}, warnings.map((w) => h('li', {}, w))));
+}
+
 /** Shows the API's error on a form: the message at the top, the named field marked. */
 export function formError(form, error) {
   form.querySelectorAll('.invalid').forEach((el) => el.classList.remove('invalid'));

@@ -54,7 +54,8 @@ final class EndpointRoutes {
     void register(Router r, String base) {
         String one = base + "/{ep}";
         r.route(Method.POST, base, this::create)
-                .route(Method.GET, base, call -> Reply.page(endpoints.list(appOf.apply(call), call.page("ep")), this::view))
+                .route(Method.GET, base, call -> Reply.page(endpoints.list(appOf.apply(call), call.page("ep", "search"), call.query("search")),
+                        this::view))
                 .route(Method.GET, one, call -> Reply.ok(view(endpoints.get(appOf.apply(call), call.param("ep")))))
                 .route(Method.PATCH, one, call -> {
                     Endpoint updated = endpoints.update(appOf.apply(call), call.param("ep"), call.fields(), onUpdate(operational));

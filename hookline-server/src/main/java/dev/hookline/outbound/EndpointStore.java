@@ -136,11 +136,46 @@ public final class EndpointStore {
     }
 
     public Page<Endpoint> list(String appIdOrUid, PageRequest page) {
+        return list(appIdOrUid, page, null);
+    }
+
+    /**
+     * An app's endpoints, a page at a time; with {@code search}, only those whose id, uid, URL or name
+     * contains it, in any case (a picker's type-ahead over an app with thousands of endpoints).
+     */
+    public Page<Endpoint> list(String appIdOrUid, PageRequest page, String search) {
+        String needle = search == null ? "" : search.strip().toLowerCase(java.util.Locale.ROOT);
         return db.read(c -> {
             App app = AppStore.require(c, appIdOrUid);
-            return Page.of(Sql.list(c, "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND deleted_at IS NULL AND " + page.cursorSql("id") + page.orderSql("id"),
-                    this::row, app.id(), page.afterOrStart(), page.limit() + 1), page.limit(), Endpoint::id);
+            String sql = "SELECT " + COLUMNS + " FROM endpoints WHERE app_id = ? AND deleted_at IS NULL AND " + page.cursorSql("id");
+            if (needle.isEmpty()) {
+                return Page.of(Sql.list(c, sql + page.orderSql("id"), this::row, app.id(), page.afterOrStart(), page.limit() + 1),
+                        page.limit(), Endpoint::id);
+            }
+            // The name is inside the policy's JSON, so the SQL keeps every row whose columns or policy text
+            // contain the words (more than match), and the endpoint's own fields decide. A batch that the
+            // second step thins out is followed by the next, until the page (and one more) is full.
+            String like = "%" + needle.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+            String contains = " AND (LOWER(id) LIKE ? ESCAPE '!' OR LOWER(COALESCE(uid, '')) LIKE ? ESCAPE '!'"
+                    + " OR LOWER(url) LIKE ? ESCAPE '!' OR LOWER(policy) LIKE ? ESCAPE '!')";
+            List<Endpoint> found = new java.util.ArrayList<>();
+            String after = page.afterOrStart();
+            while (found.size() <= page.limit()) {
+                List<Endpoint> batch = Sql.list(c, sql + contains + page.orderSql("id"), this::row,
+                        app.id(), after, like, like, like, like, page.limit() + 1);
+                batch.stream().filter(ep -> contains(ep, needle)).forEach(found::add);
+                if (batch.size() <= page.limit()) {
+                    break;
+                }
+                after = batch.getLast().id();
+            }
+            return Page.of(found.subList(0, Math.min(found.size(), page.limit() + 1)), page.limit(), Endpoint::id);
         });
+    }
+
+    private static boolean contains(Endpoint ep, String needle) {
+        return java.util.stream.Stream.of(ep.id(), ep.uid(), ep.url(), ep.policy().name())
+                .anyMatch(v -> v != null && v.toLowerCase(java.util.Locale.ROOT).contains(needle));
     }
 
     /** Runs inside every update's transaction, after the row is written (the queue head, operational events). */

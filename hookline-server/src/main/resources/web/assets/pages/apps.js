@@ -1,6 +1,7 @@
 // Apps, and one app's endpoints with their health at a glance.
 import { get, post, query, enc } from '../api.js';
-import { h, fill, ago, percent, table, statusBadge, emptyState, pagedList, secretOnce, formError, clearFormError, field, time, crumbs, copyButton } from '../ui.js';
+import { h, fill, ago, percent, table, badge, statusBadge, emptyState, pagedList, secretOnce, formError, clearFormError, field, time, crumbs, copyButton,
+  warningsNotice } from '../ui.js';
 
 export async function appsPage() {
   const rows = (data) => table([
@@ -108,8 +109,8 @@ function endpointList(app, stats) {
 
 function endpointTable(app, data, tally) {
   return table([
-    ['Endpoint', (ep) => h('a', { href: `#/apps/${enc(app.id)}/endpoints/${enc(ep.id)}` }, ep.name || ep.url,
-      ep.name ? h('div', { class: 'sub' }, ep.url) : null)],
+    ['Endpoint', (ep) => [h('a', { href: `#/apps/${enc(app.id)}/endpoints/${enc(ep.id)}` }, ep.name || ep.url || ep.id,
+      ep.name && ep.url ? h('div', { class: 'sub' }, ep.url) : null), ep.delivery === 'pull' ? [' ', badge('pull', 'warn')] : null]],
     ['State', (ep) => ep.enabled ? statusBadge(ep.health.circuit) : statusBadge('disabled')],
     ['Success (24 h)', (ep) => {
       const t = tally[ep.id];
@@ -130,6 +131,12 @@ function createEndpointForm(app, created, list) {
     h('h2', {}, 'Add an endpoint'),
     h('div', { class: 'form-error', role: 'alert', hidden: true }),
     h('div', { class: 'grid2' },
+      field('Delivery', h('select', { name: 'delivery', onchange: (e) => {
+        const pull = e.target.value === 'pull';
+        form.url.required = !pull;
+        form.url.disabled = pull;
+      } }, h('option', { value: 'push' }, 'push'), h('option', { value: 'pull' }, 'pull')),
+      'push: Hookline posts to the URL; pull: a consumer reads the deliveries (no URL)'),
       field('URL', h('input', { name: 'url', type: 'url', required: true, placeholder: 'https://example.com/webhooks', class: 'mono' })),
       field('Name', h('input', { name: 'name', placeholder: 'Production' })),
       field('Events', h('input', { name: 'events', placeholder: 'invoice.paid, user.*' }), 'comma-separated names or wildcards; empty means all'),
@@ -139,7 +146,8 @@ function createEndpointForm(app, created, list) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFormError(form);
-    const body = { url: form.url.value.trim(), enabled: form.enabled.checked };
+    const body = form.delivery.value === 'pull' ? { delivery: 'pull', enabled: form.enabled.checked }
+      : { url: form.url.value.trim(), enabled: form.enabled.checked };
     if (form.name.value.trim()) body.name = form.name.value.trim();
     const events = splitList(form.events.value);
     if (events) body.events = events;
@@ -148,9 +156,12 @@ function createEndpointForm(app, created, list) {
     try {
       const ep = await post(`/v1/apps/${enc(app.id)}/endpoints`, body);
       fill(created, h('div', { class: 'card created' },
-        h('p', {}, 'Endpoint created: ', h('a', { href: `#/apps/${enc(app.id)}/endpoints/${enc(ep.id)}` }, ep.name || ep.url)),
+        h('p', {}, 'Endpoint created: ', h('a', { href: `#/apps/${enc(app.id)}/endpoints/${enc(ep.id)}` }, ep.name || ep.url || ep.id)),
+        ep.warnings && ep.warnings.length ? warningsNotice('Created, with warnings', ep.warnings) : null,
         secretOnce('Signing secret', ep.secret)));
       form.reset();
+      form.url.required = true;
+      form.url.disabled = false;
       form.hidden = true;
       fill(list, await endpointList(app, await get('/v1/stats' + query({ app: app.id, period: 'day' }))));
     } catch (err) {

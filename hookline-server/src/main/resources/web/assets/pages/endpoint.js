@@ -1,8 +1,11 @@
 // One endpoint: its health, every setting, enable/disable, secret rotation, test, recovery and its delivery log.
 import { get, post, patch, del, query, enc } from '../api.js';
-import { h, fill, ago, time, percent, ms, statusBadge, emptyState, errorState, pagedList, attemptView, render, secretOnce,
-  formError, clearFormError, field, toast, pretty, loading, crumbs } from '../ui.js';
+import { h, fill, ago, time, percent, ms, badge, statusBadge, emptyState, errorState, pagedList, attemptView, render, secretOnce,
+  formError, clearFormError, field, toast, pretty, loading, crumbs, warningsNotice } from '../ui.js';
 import { splitList } from './apps.js';
+
+/** What the last save of an endpoint answered with beyond the endpoint (its `warnings`), for the page drawn after it. */
+let afterSave = null;
 
 export async function endpointPage({ args: [appId, epId], portal, readOnly }) {
   const base = `/v1/apps/${enc(appId)}/endpoints/${enc(epId)}`;
@@ -13,7 +16,10 @@ export async function endpointPage({ args: [appId, epId], portal, readOnly }) {
     get('/v1/event-types?limit=250').catch(() => ({ data: [] })),
   ]);
   const log = h('div', { class: 'log' });
-  const notice = h('div', {});
+  const saved = afterSave && afterSave.id === ep.id ? afterSave.warnings : null;
+  afterSave = null;
+  const notice = h('div', {}, saved ? warningsNotice('Saved, with warnings', saved) : null);
+  const pull = ep.delivery === 'pull';
   const health = h('div', {}, healthCard(ep, stats));
   const statusFilter = h('select', { name: 'status', 'aria-label': 'Attempt status', onchange: () => reloadLog() },
     h('option', { value: '' }, 'All attempts'), h('option', { value: 'succeeded' }, 'Succeeded'), h('option', { value: 'failed' }, 'Failed'));
@@ -33,16 +39,18 @@ export async function endpointPage({ args: [appId, epId], portal, readOnly }) {
     h('header', { class: 'page-head' },
       h('div', {},
         crumbs(portal, app),
-        h('h1', {}, ep.name || ep.url, ' ', ep.enabled ? statusBadge(ep.health.circuit) : statusBadge('disabled'))),
+        h('h1', {}, ep.name || ep.url || ep.id, ' ', ep.enabled ? statusBadge(ep.health.circuit) : statusBadge('disabled'))),
       readOnly ? null : h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'secondary', onclick: () => setEnabled(!ep.enabled) }, ep.enabled ? 'Disable' : 'Enable'),
         h('button', { type: 'button', class: 'secondary', onclick: rotate }, 'Rotate secret'),
         h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete'))),
-    h('p', { class: 'meta' }, h('code', {}, ep.url), ' · ID ', h('code', {}, ep.id)),
+    h('p', { class: 'meta' }, badge(ep.delivery, pull ? 'warn' : 'muted'), ' ',
+      pull ? 'pulled by its consumer: Hookline sends it nothing' : h('code', {}, ep.url), ' · ID ', h('code', {}, ep.id)),
     notice,
     h('div', { class: 'split' },
       health,
-      readOnly ? null : h('div', {}, testCard(ep, types.data, base, log, notice, reloadLog), recoverCard(base, reloadLog))),
+      // a pull endpoint is sent nothing, so there is no attempt to wait for and nothing to recover
+      readOnly || pull ? null : h('div', {}, testCard(ep, types.data, base, log, notice, reloadLog), recoverCard(base, reloadLog))),
     settingsForm(ep, base, readOnly),
     h('div', { class: 'card' },
       h('div', { class: 'page-head' }, h('h2', {}, 'Delivery log'),
@@ -74,7 +82,7 @@ export async function endpointPage({ args: [appId, epId], portal, readOnly }) {
   }
 
   async function remove() {
-    if (!confirm(`Delete the endpoint ${ep.url}? Its pending deliveries are dropped.`)) return;
+    if (!confirm(`Delete the endpoint ${ep.name || ep.url || ep.id}? Its pending deliveries are dropped.`)) return;
     try {
       await del(base);
       location.hash = `#/apps/${enc(app.id)}`;
@@ -172,11 +180,16 @@ function settingsForm(ep, base, readOnly) {
   const text = (name, value, props = {}) => h('input', { name, value: value ?? '', ...props });
   const json = (name, value) => h('textarea', { name, rows: 3 }, value === null || value === undefined ? '' : JSON.stringify(value, null, 2));
   const list = (name, value) => text(name, (value || []).join(', '));
+  const pull = ep.delivery === 'pull';
   const form = h('form', { class: 'card settings', 'aria-label': 'Endpoint settings' },
     h('h2', {}, 'Settings'),
     h('div', { class: 'form-error', role: 'alert', hidden: true }),
     h('div', { class: 'grid2' },
-      field('URL', text('url', ep.url, { class: 'mono', required: true })),
+      // fixed at creation (the API refuses a change), so shown, never sent
+      field('Delivery', h('select', { name: 'delivery', disabled: true }, h('option', { value: ep.delivery }, ep.delivery)),
+        pull ? 'pull: its consumer reads the deliveries (GET …/deliveries); fixed at creation'
+          : 'push: Hookline posts each delivery to the URL; fixed at creation'),
+      pull ? null : field('URL', text('url', ep.url, { class: 'mono', required: true })),
       field('Name', text('name', ep.name)),
       field('UID', text('uid', ep.uid), 'your own id for this endpoint, usable in URLs'),
       field('Description', text('description', ep.description)),
@@ -209,8 +222,9 @@ function settingsForm(ep, base, readOnly) {
     }
     if (Object.keys(body).length === 0) return toast('Nothing changed');
     try {
-      await patch(base, body);
+      const updated = await patch(base, body);
       toast('Saved');
+      if (updated.warnings && updated.warnings.length) afterSave = { id: ep.id, warnings: updated.warnings };
       window.dispatchEvent(new HashChangeEvent('hashchange'));
     } catch (err) {
       formError(form, err);
@@ -235,7 +249,7 @@ function readSettings(form, ep) {
     }
   };
   const values = {
-    url: form.url.value.trim(),
+    url: form.url ? form.url.value.trim() : ep.url,
     name: form.name.value.trim() || null,
     uid: form.uid.value.trim() || null,
     description: form.description.value.trim() || null,

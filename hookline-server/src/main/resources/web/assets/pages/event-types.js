@@ -1,7 +1,7 @@
 // The event catalog: what an endpoint can subscribe to, with descriptions and JSON schemas. The
 // operator declares, edits and deletes types here; a portal shows the catalog only.
 import { get, post, patch, del, query, enc } from '../api.js';
-import { h, fill, table, emptyState, pagedList, pretty, field, formError, clearFormError, toast } from '../ui.js';
+import { h, fill, table, badge, emptyState, pagedList, pretty, field, formError, clearFormError, toast } from '../ui.js';
 
 export async function eventTypesPage({ portal }) {
   const list = h('div', {});
@@ -13,6 +13,7 @@ export async function eventTypesPage({ portal }) {
     ['Event', (t) => h('code', {}, t.name)],
     ['Description', (t) => t.description || '—'],
     ['Schema', (t) => t.schema ? h('details', {}, h('summary', {}, 'JSON schema'), h('pre', {}, pretty(t.schema))) : '—'],
+    ['Validated', (t) => t.validate ? badge('enforced', 'ok') : h('span', { class: 'hint' }, t.schema ? 'documentation only' : '—')],
     ...(portal ? [] : [['', (t) => h('span', { class: 'actions' },
       h('button', { type: 'button', class: 'secondary small', onclick: () => fill(editor, typeForm(t, done)) }, 'Edit'),
       h('button', { type: 'button', class: 'danger small', onclick: () => remove(t) }, 'Delete'))]]),
@@ -48,6 +49,8 @@ function typeForm(type, done) {
       field('Description', h('input', { name: 'description', value: type?.description || '', placeholder: 'An invoice was paid' }))),
     field('JSON schema (optional)', h('textarea', { name: 'schema', rows: 5, placeholder: '{"type": "object", "required": ["amount"]}' },
       type?.schema ? JSON.stringify(type.schema, null, 2) : '')),
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'validate', checked: !!type?.validate }),
+      ' Validate: refuse messages whose data does not match the schema (422)'),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, type ? 'Save' : 'Declare'),
       type ? h('button', { type: 'button', class: 'secondary', onclick: () => done('Not changed') }, 'Cancel') : null));
   form.addEventListener('submit', async (e) => {
@@ -60,7 +63,7 @@ function typeForm(type, done) {
     } catch (err) {
       return formError(form, Object.assign(new Error(`schema: not valid JSON (${err.message})`), { field: 'schema' }));
     }
-    const body = { description: form.elements.description.value.trim() || null, schema };
+    const body = { description: form.elements.description.value.trim() || null, schema, validate: form.elements.validate.checked };
     try {
       if (type) {
         await patch(`/v1/event-types/${enc(type.name)}`, body);

@@ -8,9 +8,10 @@ const FILTERS = ['event', 'status', 'endpoint', 'channel', 'since', 'until'];
 export async function messagesPage({ args: [appId], params, portal }) {
   const f = Object.fromEntries(FILTERS.map((k) => [k, params.get(k) || '']));
   const order = params.get('order') === 'oldest' ? 'oldest' : 'newest'; // an operator looks for what just happened
-  const [app, endpoints] = await Promise.all([
+  const [app, chosen] = await Promise.all([
     get(`/v1/apps/${enc(appId)}`),
-    get(`/v1/apps/${enc(appId)}/endpoints?limit=250`),
+    // the endpoint the URL filters by, to show its name (a deleted one is shown by its id)
+    f.endpoint ? get(`/v1/apps/${enc(appId)}/endpoints/${enc(f.endpoint)}`).catch(() => ({ id: f.endpoint, url: f.endpoint })) : null,
   ]);
   const here = `#/apps/${enc(app.id)}/messages`;
   const filtered = FILTERS.some((k) => f[k]);
@@ -28,15 +29,13 @@ export async function messagesPage({ args: [appId], params, portal }) {
     filtered ? emptyState('No messages match these filters.', h('a', { href: here }, 'Clear the filters'))
       : emptyState('No messages yet: send one with POST /v1/apps/{app}/messages.')));
 
-  const epName = (ep) => ep.name ? `${ep.name} (${ep.url})` : ep.url;
   const select = (name, label, options, value) => field(label, h('select', { name },
     options.map(([v, text]) => h('option', { value: v, selected: v === value }, text))));
   const filters = h('form', { class: 'card', 'aria-label': 'Filter messages' }, h('div', { class: 'filter-grid' },
     field('Event type', h('input', { name: 'event', value: f.event, placeholder: 'invoice.paid or invoice.*' })),
     select('status', 'Delivery status', [['', 'Any'], ['pending', 'Pending'], ['delivered', 'Delivered'], ['failed', 'Failed']], f.status),
-    select('endpoint', 'Endpoint', [['', 'Any'], ...endpoints.data.map((ep) => [ep.id, epName(ep)]),
-      // an endpoint named by the URL but not among the first 250 (or deleted) stays selectable by its id
-      ...(f.endpoint && !endpoints.data.some((ep) => ep.id === f.endpoint) ? [[f.endpoint, f.endpoint]] : [])], f.endpoint),
+    // not a <label>: the picker holds buttons as well as its field
+    h('div', { class: 'field' }, h('span', {}, 'Endpoint'), endpointPicker(app, chosen)),
     field('Channel', h('input', { name: 'channel', value: f.channel, placeholder: 'project-42' })),
     field('From', h('input', { name: 'since', type: 'datetime-local', step: 1, value: localInput(f.since) })),
     field('To', h('input', { name: 'until', type: 'datetime-local', step: 1, value: localInput(f.until) })),
@@ -67,6 +66,66 @@ export async function messagesPage({ args: [appId], params, portal }) {
       h('div', {}, crumbs(portal, app), h('h1', {}, 'Messages')), finder),
     filters,
     list);
+}
+
+const epName = (ep) => ep.name ? `${ep.name} (${ep.url || ep.id})` : ep.url || ep.id;
+
+/**
+ * The endpoint filter: a type-ahead over the API's own search (GET …/endpoints?search=), so any of an
+ * app's endpoints can be picked however many it has. The chosen endpoint's id is the form's `endpoint`;
+ * text typed and not picked goes as it is (an id pasted in), and the API says if it is wrong.
+ */
+function endpointPicker(app, chosen) {
+  const value = h('input', { type: 'hidden', name: 'endpoint', value: chosen ? chosen.id : '' });
+  const list = h('ul', { class: 'suggestions', role: 'listbox', id: 'endpoint-suggestions', hidden: true });
+  const input = h('input', { type: 'search', name: 'endpoint_search', autocomplete: 'off', placeholder: 'Any: type to search',
+    role: 'combobox', 'aria-label': 'Endpoint', 'aria-autocomplete': 'list', 'aria-controls': list.id, 'aria-expanded': 'false',
+    value: chosen ? epName(chosen) : '' });
+  const close = () => {
+    list.hidden = true;
+    input.setAttribute('aria-expanded', 'false');
+  };
+  const choose = (ep) => {
+    value.value = ep.id;
+    input.value = epName(ep);
+    close();
+    input.focus();
+  };
+  let asked = 0;
+  let pause = null;
+  const suggest = async () => {
+    const mine = ++asked;
+    const text = input.value.trim();
+    value.value = text; // until one is picked
+    if (!text) return close();
+    let page;
+    try {
+      page = await get(`/v1/apps/${enc(app.id)}/endpoints` + query({ search: text, limit: 20 }));
+    } catch (e) {
+      page = { data: [], error: e };
+    }
+    if (mine !== asked) return; // a later keystroke asked since: its answer is the one to show
+    fill(list,
+      page.data.map((ep) => h('li', { role: 'option' }, h('button', { type: 'button', onclick: () => choose(ep) },
+        ep.name || ep.url || ep.id, ep.name ? h('span', { class: 'sub' }, ep.url || ep.id) : null))),
+      page.error ? h('li', { class: 'hint' }, page.error.message)
+        : page.data.length === 0 ? h('li', { class: 'hint' }, 'No endpoint matches.')
+          : page.next ? h('li', { class: 'hint' }, 'More match: type more of the name or URL.') : null);
+    list.hidden = false;
+    input.setAttribute('aria-expanded', 'true');
+  };
+  input.addEventListener('input', () => {
+    clearTimeout(pause);
+    pause = setTimeout(suggest, 150); // one request per pause in typing, not per key
+  });
+  const picker = h('div', { class: 'picker' }, input, value, list);
+  picker.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') close();
+  });
+  picker.addEventListener('focusout', (e) => {
+    if (!picker.contains(e.relatedTarget)) close();
+  });
+  return picker;
 }
 
 /** "2 delivered · 1 failed": where a listed message's deliveries stand. */

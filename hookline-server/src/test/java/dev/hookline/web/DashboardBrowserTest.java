@@ -109,6 +109,9 @@ class DashboardBrowserTest {
         String secret = browser.find(".secret-once input").getAttribute("value");
         assertThat(secret).startsWith("whsec_");
         browser.findWithText("table.endpoints", "Billing");
+        // no event type is declared here: saved, and the API's warnings shown beside the secret
+        assertThat(browser.find(".created .notice.warn").getText()).startsWith("Created, with warnings")
+                .contains("events[0]: no event type 'invoice.paid' is declared");
         browser.screenshot("endpoint-created");
         var listed = server.get("/v1/apps/" + app + "/endpoints").json("/data/0");
         assertThat(listed.path("name").asText()).isEqualTo("Billing");
@@ -128,9 +131,12 @@ class DashboardBrowserTest {
         browser.type(form + " input[name=name]", "order.shipped");
         browser.type(form + " input[name=description]", "An order left the warehouse");
         browser.type(form + " textarea[name=schema]", "{\"type\": \"object\", \"required\": [\"tracking\"]}");
+        browser.click(form + " input[name=validate]");
         browser.click(form + " button[type=submit]");
         browser.findWithText("table.event-types", "An order left the warehouse");
         assertThat(server.get("/v1/event-types/order.shipped").json("/schema/required/0").asText()).isEqualTo("tracking");
+        assertThat(server.get("/v1/event-types/order.shipped").json("/validate").asBoolean()).isTrue();
+        assertThat(browser.findWithText("table.event-types tbody tr", "order.shipped").getText()).contains("enforced");
 
         browser.type(form + " input[name=name]", "not a name!");
         browser.click(form + " button[type=submit]");
@@ -138,10 +144,13 @@ class DashboardBrowserTest {
         browser.screenshot("event-types");
 
         browser.findWithText("table.event-types tbody tr", "order.shipped").findElement(By.xpath(".//button[text()='Edit']")).click();
+        assertThat(browser.find("form[aria-label='Edit order.shipped'] input[name=validate]").isSelected()).isTrue();
+        browser.click("form[aria-label='Edit order.shipped'] input[name=validate]"); // the schema becomes documentation only
         browser.type("form[aria-label='Edit order.shipped'] input[name=description]", "Shipped");
         browser.click("form[aria-label='Edit order.shipped'] button[type=submit]");
         browser.await("the new description", d -> server.get("/v1/event-types/order.shipped").text("/description").equals("Shipped"));
-        browser.findWithText("table.event-types", "Shipped");
+        assertThat(server.get("/v1/event-types/order.shipped").json("/validate").asBoolean()).isFalse();
+        assertThat(browser.findWithText("table.event-types tbody tr", "Shipped").getText()).contains("documentation only");
 
         browser.findWithText("table.event-types tbody tr", "order.shipped").findElement(By.xpath(".//button[text()='Delete']")).click();
         browser.acceptDialog();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.support.ui.Select;
 
-/** An endpoint's page in headless Chromium: edit, enable and disable, rotate, test, recover, its log. */
+/** An endpoint's page in headless Chromium: edit, enable and disable, rotate, test, recover, its log, its delivery mode. */
 class EndpointPageBrowserTest {
     @RegisterExtension
     static final BrowserSession session = new BrowserSession();
@@ -36,7 +36,7 @@ class EndpointPageBrowserTest {
     @BeforeEach
     void anEndpoint() {
         receiver = new Receiver();
-        app = server.createApp("Endpoint page");
+        app = server.createApp("Acme");
         var created = server.createEndpoint(app, "{\"url\":\"" + receiver.url() + "\",\"name\":\"Orders\",\"retry\":{\"schedule\":[]}}");
         endpoint = created.text("/id");
         firstSecret = created.text("/secret");
@@ -89,6 +89,49 @@ class EndpointPageBrowserTest {
         browser.type("form.settings textarea[name=retry]", "{\"schedule\": [");
         browser.click("form.settings button[type=submit]");
         assertThat(browser.findWithText("form.settings .form-error", "retry").getText()).contains("not valid JSON");
+    }
+
+    @Test
+    void saysWhereItIsAndHowItIsDelivered() {
+        browser.findWithText("h1", "Orders");
+        assertThat(browser.find(".crumbs").getText()).isEqualTo("Apps / Acme /"); // the way back: the app this endpoint is in
+        assertThat(browser.find(".crumbs a:last-of-type").getAttribute("href")).endsWith("#/apps/" + app);
+        assertThat(browser.find(".meta").getText()).startsWith("push " + receiver.url());
+        var delivery = browser.find("form.settings select[name=delivery]");
+        assertThat(new Select(delivery).getFirstSelectedOption().getText()).isEqualTo("push");
+        assertThat(delivery.isEnabled()).isFalse(); // fixed at creation
+    }
+
+    @Test
+    void aPullEndpointShowsItsModeHasNoUrlAndSavesItsSettings() {
+        String pull = server.createEndpoint(app, "{\"delivery\":\"pull\",\"name\":\"Laptop\"}").text("/id");
+        session.open("#/apps/" + app + "/endpoints/" + pull);
+        browser.findWithText("h1", "Laptop");
+        assertThat(browser.find(".meta").getText()).startsWith("pull pulled by its consumer");
+        assertThat(new Select(browser.find("form.settings select[name=delivery]")).getFirstSelectedOption().getText()).isEqualTo("pull");
+        assertThat(browser.all("form.settings input[name=url]")).isEmpty(); // no URL to require, nothing to test or recover
+        assertThat(browser.all("select[name=event]")).isEmpty();
+
+        browser.type("form.settings input[name=description]", "my laptop");
+        browser.click("form.settings button[type=submit]");
+        Await.until("the description saved", Duration.ofSeconds(10),
+                () -> server.get("/v1/apps/" + app + "/endpoints/" + pull).text("/description").equals("my laptop"));
+        browser.screenshot("endpoint-pull");
+    }
+
+    @Test
+    void savingEventsNoTypeDeclaresShowsTheApisWarningsAndKeepsThem() {
+        browser.type("form.settings input[name=events]", "invoice.paid, invoice.pyd");
+        browser.click("form.settings button[type=submit]");
+        var notice = browser.findWithText(".notice.warn", "invoice.pyd");
+        assertThat(notice.getText()).startsWith("Saved, with warnings")
+                .contains("events[1]: no event type 'invoice.pyd' is declared");
+        assertThat(endpointNow().path("events").toString()).isEqualTo("[\"invoice.paid\",\"invoice.pyd\"]"); // saved all the same
+        browser.screenshot("endpoint-warnings");
+
+        browser.driver().navigate().refresh(); // a notice of that save, not of the endpoint: gone on the next visit
+        browser.findWithText("h1", "Orders");
+        assertThat(browser.all(".notice.warn")).isEmpty();
     }
 
     @Test

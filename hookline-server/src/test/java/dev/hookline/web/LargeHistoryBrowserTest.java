@@ -99,7 +99,8 @@ class LargeHistoryBrowserTest {
         browser.screenshot("messages-large");
 
         new org.openqa.selenium.support.ui.Select(browser.find("select[name=status]")).selectByValue("failed");
-        new org.openqa.selenium.support.ui.Select(browser.find("select[name=endpoint]")).selectByValue(ledger);
+        browser.type("form[aria-label='Filter messages'] input[name=endpoint_search]", "ledg");
+        browser.findWithText(".suggestions button", "Ledger").click();
         browser.click("form[aria-label='Filter messages'] button[type=submit]");
         browser.await("50 failed messages", d -> browser.all("table.messages tbody tr").size() == 50
                 && browser.all("table.messages tbody tr").stream().allMatch(r -> r.getText().contains("1 failed")));

@@ -98,6 +98,12 @@ class MessageFiltersBrowserTest {
         return new Select(browser.find("form[aria-label='Filter messages'] select[name=" + name + "]"));
     }
 
+    /** Types {@code typed} into the endpoint filter and picks the suggestion that shows {@code name}. */
+    private static void pickEndpoint(String typed, String name) {
+        browser.type("form[aria-label='Filter messages'] input[name=endpoint_search]", typed);
+        browser.findWithText("form[aria-label='Filter messages'] .suggestions button", name).click();
+    }
+
     private static void filter() {
         browser.click("form[aria-label='Filter messages'] button[type=submit]");
     }
@@ -114,7 +120,7 @@ class MessageFiltersBrowserTest {
         assertThat(browser.driver().getCurrentUrl()).endsWith("?status=failed");
 
         select("status").selectByValue("delivered");
-        select("endpoint").selectByVisibleText("Audit (" + failing.url() + ")");
+        pickEndpoint("aud", "Audit");
         filter();
         browser.findWithText(".state.empty", "No messages match these filters");
         browser.screenshot("messages-empty-filter");
@@ -155,6 +161,44 @@ class MessageFiltersBrowserTest {
         filter();
         assertThat(rows(2)).containsExactly(oldSignup, oldPaid);
         assertThat(browser.driver().getCurrentUrl()).contains("until=");
+    }
+
+    /**
+     * An app with an endpoint per mailbox, more than one page of the API holds (250): any of them can be
+     * picked by typing part of its name, and the page's URL brings it back by name.
+     */
+    @Test
+    void picksAnyOfThousandsOfEndpointsByTypingPartOfItsName() {
+        String mailboxes = server.createApp("Mailboxes");
+        java.util.Map<Integer, String> ids = new java.util.HashMap<>();
+        for (int i = 1; i <= 300; i++) {
+            ids.put(i, server.createEndpoint(mailboxes, String.format(
+                    "{\"delivery\":\"pull\",\"name\":\"mailbox-%04d\",\"channels\":[\"mb-%04d\"]}", i, i)).text("/id"));
+        }
+        String first = server.post("/v1/apps/" + mailboxes + "/messages", "{\"event\":\"mail.received\",\"data\":{},\"channels\":[\"mb-0001\"]}")
+                .text("/id");
+        String late = server.post("/v1/apps/" + mailboxes + "/messages", "{\"event\":\"mail.received\",\"data\":{},\"channels\":[\"mb-0290\"]}")
+                .text("/id");
+        session.open("#/apps/" + mailboxes + "/messages");
+        assertThat(rows(2)).containsExactly(late, first);
+
+        browser.type("form[aria-label='Filter messages'] input[name=endpoint_search]", "mailbox-029");
+        browser.await("ten suggestions", d -> browser.all(".suggestions button").size() == 10);
+        browser.screenshot("messages-endpoint-picker");
+        browser.findWithText(".suggestions button", "mailbox-0290").click();
+        assertThat(browser.all(".suggestions button").stream().filter(b -> b.isDisplayed()).toList()).isEmpty();
+        filter();
+        assertThat(rows(1)).containsExactly(late);
+        assertThat(browser.driver().getCurrentUrl()).endsWith("?endpoint=" + ids.get(290));
+
+        browser.driver().navigate().refresh();
+        assertThat(rows(1)).containsExactly(late);
+        assertThat(browser.find("form[aria-label='Filter messages'] input[name=endpoint_search]").getAttribute("value"))
+                .isEqualTo("mailbox-0290 (" + ids.get(290) + ")"); // a pull endpoint has no URL: its id instead
+
+        // more than a page of suggestions matches: the list says to type more
+        browser.type("form[aria-label='Filter messages'] input[name=endpoint_search]", "mailbox");
+        browser.findWithText(".suggestions .hint", "More match");
     }
 
     @Test
