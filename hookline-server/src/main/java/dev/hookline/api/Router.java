@@ -2,6 +2,7 @@ package dev.hookline.api;
 
 import dev.hookline.core.Failure;
 import dev.hookline.core.SlidingWindowLimiter;
+import dev.hookline.svix.SvixApi;
 import dev.hookline.web.ResponseBody;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -126,43 +127,65 @@ public final class Router {
         try {
             Principal principal = null;
             if (authenticated) {
-                String address = req.remotePeer().address() instanceof java.net.InetSocketAddress a && a.getAddress() != null
-                        ? a.getAddress().getHostAddress() : "unknown";
-                long wait = guessing.waitMillis(address, clock.millis());
-                if (wait > 0) {
-                    return Reply.error(429, "rate_limited", "too many unknown API keys from this address; try again later")
-                            .withHeader("Retry-After", Long.toString((wait + 999) / 1000));
+                Admission admission = admit(req);
+                if (admission.refusal() != null) {
+                    // Svix's routes shape their handlers' errors themselves; these come before any handler.
+                    return req.path().path().startsWith("/api/v1/") ? SvixApi.inSvixShape(admission.refusal()) : admission.refusal();
                 }
-                String header = req.headers().value(HeaderNames.AUTHORIZATION).orElse("");
-                String bearer = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-                principal = (PortalTokens.looksLikeOne(bearer) ? portal.verify(bearer) : keys.authenticate(bearer)).orElse(null);
-                if (principal == null) {
-                    // Portal links are checked by their MAC, without a database read, and cannot be
-                    // guessed; an expired one is no guess either. Only unknown API keys count.
-                    if (bearer != null && !PortalTokens.looksLikeOne(bearer) && keys.isUnknown(bearer)) {
-                        guessing.unknownKey(address, clock.millis());
-                    }
-                    return Reply.error(401, "unauthorized", bearer == null
-                            ? "send an API key as 'Authorization: Bearer <key>'"
-                            : "the API key is not valid or was revoked")
-                            .withHeader("WWW-Authenticate", "Bearer");
-                }
-                if (principal.ratePerMinute() != null && perKey.acquire(principal.keyId(), principal.ratePerMinute(), 60_000,
-                        clock.millis()) instanceof SlidingWindowLimiter.Decision.Refused refused) {
-                    return Reply.error(429, "rate_limited", "this API key is limited to " + principal.ratePerMinute() + " calls a minute")
-                            .withHeader("Retry-After", Long.toString(Math.max(1, (refused.retryAfterMillis() + 999) / 1000)));
-                }
-                Method method = req.prologue().method();
-                if (principal.readOnly() && method != Method.GET && method != Method.HEAD) {
-                    // One check for read-only keys and read-only portal links, here before any handler,
-                    // so a write route added later cannot forget it.
-                    return Reply.error(403, "forbidden", "this access is read-only: it may look, not change anything");
-                }
+                principal = admission.principal();
             }
             return action.handle(new Call(req, principal));
         } catch (RuntimeException e) {
             return failure(e, req);
         }
+    }
+
+    /** Who may go on, or why not. */
+    private record Admission(Principal principal, Reply refusal) {
+        static Admission refused(Reply why) {
+            return new Admission(null, why);
+        }
+    }
+
+    /**
+     * Whether an authenticated route's handler may run for this request: not without a valid key,
+     * nor with too many unknown keys from its address, its key over its rate limit, or a write with
+     * read-only access.
+     */
+    private Admission admit(ServerRequest req) {
+        String address = req.remotePeer().address() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : "unknown";
+        long wait = guessing.waitMillis(address, clock.millis());
+        if (wait > 0) {
+            return Admission.refused(Reply.error(429, "rate_limited", "too many unknown API keys from this address; try again later")
+                    .withHeader("Retry-After", Long.toString((wait + 999) / 1000)));
+        }
+        String header = req.headers().value(HeaderNames.AUTHORIZATION).orElse("");
+        String bearer = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        Principal principal = (PortalTokens.looksLikeOne(bearer) ? portal.verify(bearer) : keys.authenticate(bearer)).orElse(null);
+        if (principal == null) {
+            // Portal links are checked by their MAC, without a database read, and cannot be
+            // guessed; an expired one is no guess either. Only unknown API keys count.
+            if (bearer != null && !PortalTokens.looksLikeOne(bearer) && keys.isUnknown(bearer)) {
+                guessing.unknownKey(address, clock.millis());
+            }
+            return Admission.refused(Reply.error(401, "unauthorized", bearer == null
+                    ? "send an API key as 'Authorization: Bearer <key>'"
+                    : "the API key is not valid or was revoked")
+                    .withHeader("WWW-Authenticate", "Bearer"));
+        }
+        if (principal.ratePerMinute() != null && perKey.acquire(principal.keyId(), principal.ratePerMinute(), 60_000,
+                clock.millis()) instanceof SlidingWindowLimiter.Decision.Refused refused) {
+            return Admission.refused(Reply.error(429, "rate_limited", "this API key is limited to " + principal.ratePerMinute() + " calls a minute")
+                    .withHeader("Retry-After", Long.toString(Math.max(1, (refused.retryAfterMillis() + 999) / 1000))));
+        }
+        Method method = req.prologue().method();
+        if (principal.readOnly() && method != Method.GET && method != Method.HEAD) {
+            // One check for read-only keys and read-only portal links, here before any handler,
+            // so a write route added later cannot forget it.
+            return Admission.refused(Reply.error(403, "forbidden", "this access is read-only: it may look, not change anything"));
+        }
+        return new Admission(principal, null);
     }
 
     public static Reply failure(RuntimeException e, ServerRequest req) {

@@ -94,6 +94,22 @@ class SvixApiTest {
     }
 
     @Test
+    void refusalsBeforeAnyHandlerAreInSvixShapeToo() {
+        ApiClient.Response noKey = server.call("GET", "/api/v1/app", null, null);
+        assertThat(noKey.status()).isEqualTo(401);
+        assertThat(noKey.text("/code")).isEqualTo("unauthorized");
+        assertThat(noKey.text("/detail")).contains("API key");
+        assertThat(noKey.body().has("error")).isFalse();
+        String readOnly = server.post("/v1/api-keys", "{\"name\":\"looker\",\"read_only\":true}").text("/key");
+        ApiClient.Response write = server.call("POST", "/api/v1/app", "{\"name\":\"Initech\"}", readOnly);
+        assertThat(write.status()).isEqualTo(403);
+        assertThat(write.text("/detail")).contains("read-only");
+        assertThat(write.body().has("error")).isFalse();
+        // Hookline's own API keeps its shape
+        assertThat(server.call("GET", "/v1/apps", null, null).text("/error/code")).isEqualTo("unauthorized");
+    }
+
+    @Test
     void unsupportedFieldsAreRefusedByNameNotDropped() {
         ApiClient.Response r = server.post("/api/v1/app/acme/msg",
                 "{\"eventType\":\"a.b\",\"payload\":{},\"deliverAt\":\"2030-01-01T00:00:00Z\"}");
