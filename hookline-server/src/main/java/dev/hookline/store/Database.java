@@ -63,14 +63,16 @@ public final class Database implements AutoCloseable {
         pool.setMinimumIdle(1);
         pool.setReadOnly(true); // must match the connections' own flag, which SQLite cannot change later
         HikariDataSource readers = new HikariDataSource(pool);
+        Connection checkpoints;
         try {
-            Database db = new Database(Dialect.SQLITE, readers, () -> SqliteCheckpointer.takeOver(writer.getConnection()), writeQueueCapacity);
-            db.checkpointer = new SqliteCheckpointer(writer.getConnection());
-            return db;
+            checkpoints = writer.getConnection(); // before the writer's thread starts: nothing to stop if it fails
         } catch (SQLException e) {
             readers.close();
             throw new IllegalStateException("cannot open " + file + ": " + e.getMessage(), e);
         }
+        Database db = new Database(Dialect.SQLITE, readers, () -> SqliteCheckpointer.takeOver(writer.getConnection()), writeQueueCapacity);
+        db.checkpointer = new SqliteCheckpointer(checkpoints);
+        return db;
     }
 
     private static SQLiteDataSource sqlite(String url, boolean readOnly) {
