@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * still carries the claim's lease, so a delivery is in flight on at most one node at a time, and a
  * node that dies leaves leases that {@link #claim} takes back once they run out.
  *
- * <p>Each endpoint's queue has a head, {@code endpoints.next_due_at}: when its next delivery may be
- * claimed, or null when none may (nothing pending, disabled, a FIFO endpoint whose oldest delivery
+ * <p>Each endpoint's queue has a head, {@code endpoint_heads.next_due_at}: when its next delivery may be
+ * claimed, or no row when none may (nothing pending, disabled, a FIFO endpoint whose oldest delivery
  * is in flight). While its circuit is open the head waits for the cool-down to end. The claim reads
  * endpoints by head first and only then their due rows, so an endpoint that is down, disabled,
  * saturated or FIFO-blocked costs nothing per claim whatever its backlog; and since a claimed
@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * <p>Invariant: a head is never later than the endpoint's first claimable delivery (it may be
  * earlier; a claim that then finds nothing sets it right). Every write below that makes a row
  * claimable, or changes what the head depends on, refreshes or lowers the head in the same
- * transaction.
+ * transaction. Heads are a table of their own (see the V19 migration): an endpoint that gets a
+ * delivery now and then has its head set and cleared once each, and those writes land on the few
+ * pages of the endpoints with work waiting, not on the wide rows of every endpoint.
  */
 public final class DeliveryQueue {
     /** Endpoint state changes, under one logger name with the API's enable and disable (EndpointStore). */
@@ -99,6 +101,21 @@ public final class DeliveryQueue {
         }
     }
 
+    /**
+     * The claim's first query: endpoints whose head is due, earliest first, leaving out as many
+     * endpoints and apps as given (parameters: now, now, the endpoints, the apps, the limit). The
+     * heads drive the join (CROSS JOIN keeps SQLite, which has no statistics here, from starting
+     * at the endpoints), so its cost follows the ready endpoints, not all of them.
+     */
+    static String readySql(Database db, int excludedEndpoints, int excludedApps) {
+        return "SELECT e.id, e.fifo, e.timeout_ms FROM endpoint_heads h CROSS JOIN endpoints e"
+                + " WHERE e.id = h.endpoint_id AND h.next_due_at <= ? AND e.enabled = 1"
+                + " AND (e.circuit_open_until IS NULL OR e.circuit_open_until <= ?)"
+                + (excludedEndpoints == 0 ? "" : " AND e.id NOT IN (" + Sql.placeholders(excludedEndpoints) + ")")
+                + (excludedApps == 0 ? "" : " AND e.app_id NOT IN (" + Sql.placeholders(excludedApps) + ")")
+                + " ORDER BY h.next_due_at LIMIT ?" + db.dialect().lockRows("h");
+    }
+
     /** A row the claim may lease. */
     private record Candidate(String deliveryId, String messageId, String appId, int attempts, long dueAt) {}
 
@@ -113,11 +130,7 @@ public final class DeliveryQueue {
      */
     List<DeliveryClaim> claim(Clock clock, int limit, String leaseToken, Collection<String> excludedEndpoints,
                               Collection<String> excludedApps, ToIntFunction<String> freeSlots) {
-        String skip = (excludedEndpoints.isEmpty() ? "" : " AND id NOT IN (" + Sql.placeholders(excludedEndpoints.size()) + ")")
-                + (excludedApps.isEmpty() ? "" : " AND app_id NOT IN (" + Sql.placeholders(excludedApps.size()) + ")");
-        String readySql = "SELECT id, fifo, timeout_ms FROM endpoints WHERE next_due_at <= ? AND enabled = 1"
-                + " AND (circuit_open_until IS NULL OR circuit_open_until <= ?)" + skip
-                + " ORDER BY next_due_at LIMIT ?" + db.dialect().lockRows();
+        String readySql = readySql(db, excludedEndpoints.size(), excludedApps.size());
         return db.write(Lane.DELIVERIES, c -> {
             // "now" is read here, in the writer: a claim that waited in the write queue must not
             // compute leases that have already run out.
@@ -130,6 +143,11 @@ public final class DeliveryQueue {
             List<Ready> ready = Sql.list(c, readySql, rs -> new Ready(rs.getString("id"), rs.getInt("fifo") == 1, rs.getInt("timeout_ms")),
                     params.toArray());
             List<DeliveryClaim> claimed = new ArrayList<>();
+            // The non-FIFO endpoints' writes go as three batches at the end (one round trip each on
+            // PostgreSQL): with many endpoints ready, each has a row or two, so the writes outnumber the reads.
+            List<Object[]> leases = new ArrayList<>();
+            List<Object[]> headsCleared = new ArrayList<>();
+            List<Object[]> headsMoved = new ArrayList<>();
             int share = Math.max(1, (limit + ready.size() - 1) / Math.max(1, ready.size()));
             for (Ready endpoint : ready) {
                 int take = Math.min(Math.min(share, limit - claimed.size()), freeSlots.applyAsInt(endpoint.id()));
@@ -154,15 +172,23 @@ public final class DeliveryQueue {
                 Long head = null;
                 for (Candidate row : rows) {
                     if (row.dueAt() <= now && claimed.size() < limit && take-- > 0) {
-                        claimed.add(lease(c, row, endpoint.id(), leaseToken, leasedUntil));
+                        leases.add(new Object[] {leaseToken, leasedUntil, row.deliveryId()});
+                        claimed.add(new DeliveryClaim(row.deliveryId(), row.messageId(), endpoint.id(), row.appId(), row.attempts(), leaseToken));
                     } else {
                         // Served: to the back of the line, behind endpoints still waiting since before now.
                         head = Math.max(row.dueAt(), now);
                         break;
                     }
                 }
-                Sql.update(c, "UPDATE endpoints SET next_due_at = ? WHERE id = ?", head, endpoint.id());
+                if (head == null) {
+                    headsCleared.add(new Object[] {endpoint.id()});
+                } else {
+                    headsMoved.add(new Object[] {endpoint.id(), head});
+                }
             }
+            Sql.batch(c, LEASE, leases);
+            Sql.batch(c, CLEAR_HEAD, headsCleared);
+            Sql.batch(c, SET_HEAD, headsMoved);
             return claimed;
         });
     }
@@ -172,8 +198,13 @@ public final class DeliveryQueue {
                 rs.getLong("next_attempt_at"));
     }
 
+    private static final String LEASE = "UPDATE deliveries SET lease_owner = ?, leased_until = ? WHERE id = ?";
+    private static final String CLEAR_HEAD = "DELETE FROM endpoint_heads WHERE endpoint_id = ?";
+    private static final String SET_HEAD = "INSERT INTO endpoint_heads (endpoint_id, next_due_at) VALUES (?, ?)"
+            + " ON CONFLICT (endpoint_id) DO UPDATE SET next_due_at = excluded.next_due_at";
+
     private static DeliveryClaim lease(Connection c, Candidate row, String endpointId, String leaseToken, long leasedUntil) throws SQLException {
-        Sql.update(c, "UPDATE deliveries SET lease_owner = ?, leased_until = ? WHERE id = ?", leaseToken, leasedUntil, row.deliveryId());
+        Sql.update(c, LEASE, leaseToken, leasedUntil, row.deliveryId());
         return new DeliveryClaim(row.deliveryId(), row.messageId(), endpointId, row.appId(), row.attempts(), leaseToken);
     }
 
@@ -194,8 +225,7 @@ public final class DeliveryQueue {
 
     /** When the next endpoint's head falls due, or null when no enabled endpoint has one. */
     Long nextDueAt() {
-        return db.read(c -> Sql.one(c, "SELECT MIN(next_due_at) AS due FROM endpoints WHERE next_due_at IS NOT NULL AND enabled = 1",
-                rs -> Sql.nullableLong(rs, "due")).orElse(null));
+        return db.read(c -> Sql.one(c, "SELECT MIN(next_due_at) AS due FROM endpoint_heads", rs -> Sql.nullableLong(rs, "due")).orElse(null));
     }
 
     /**
@@ -381,11 +411,14 @@ public final class DeliveryQueue {
      * database was copied). FIFO heads may come out early, which the first claim corrects.
      */
     public void refreshAllHeads() {
-        db.write(c -> Sql.update(c, "UPDATE endpoints SET next_due_at = CASE WHEN enabled = 0 THEN NULL ELSE"
-                + " (SELECT CASE WHEN MIN(d.next_attempt_at) IS NULL THEN NULL"
-                + "   WHEN endpoints.circuit_open_until > MIN(d.next_attempt_at) THEN endpoints.circuit_open_until"
-                + "   ELSE MIN(d.next_attempt_at) END"
-                + "  FROM deliveries d WHERE d.endpoint_id = endpoints.id AND d.status = 'pending' AND d.lease_owner IS NULL) END"));
+        db.write(c -> {
+            Sql.update(c, "DELETE FROM endpoint_heads");
+            return Sql.update(c, "INSERT INTO endpoint_heads (endpoint_id, next_due_at)"
+                    + " SELECT id, CASE WHEN circuit_open_until > due THEN circuit_open_until ELSE due END FROM"
+                    + " (SELECT e.id, e.circuit_open_until, (SELECT MIN(d.next_attempt_at) FROM deliveries d"
+                    + "   WHERE d.endpoint_id = e.id AND d.status = 'pending' AND d.lease_owner IS NULL) AS due"
+                    + "  FROM endpoints e WHERE e.enabled = 1) heads WHERE due IS NOT NULL");
+        });
     }
 
     /**
@@ -440,14 +473,24 @@ public final class DeliveryQueue {
                 due = Math.max(due, circuitOpenUntil);
             }
         }
-        Sql.update(c, "UPDATE endpoints SET next_due_at = ? WHERE id = ?", due, endpointId);
+        writeHead(c, endpointId, due);
+    }
+
+    /** Sets the endpoint's head to {@code due}; null removes it. */
+    private static void writeHead(Connection c, String endpointId, Long due) throws SQLException {
+        if (due == null) {
+            Sql.update(c, CLEAR_HEAD, endpointId);
+        } else {
+            Sql.update(c, SET_HEAD, endpointId, due);
+        }
     }
 
     /** A new delivery due at {@code due} moves a non-FIFO endpoint's head earlier if it was later (or unset). */
     private static void lowerHead(Connection c, String endpointId, long due) throws SQLException {
-        String target = "CASE WHEN circuit_open_until > ? THEN circuit_open_until ELSE ? END";
-        Sql.update(c, "UPDATE endpoints SET next_due_at = " + target + " WHERE id = ? AND enabled = 1"
-                + " AND (next_due_at IS NULL OR next_due_at > " + target + ")", due, due, endpointId, due, due);
+        Sql.update(c, "INSERT INTO endpoint_heads (endpoint_id, next_due_at)"
+                + " SELECT id, CASE WHEN circuit_open_until > ? THEN circuit_open_until ELSE ? END FROM endpoints WHERE id = ? AND enabled = 1"
+                + " ON CONFLICT (endpoint_id) DO UPDATE SET next_due_at = excluded.next_due_at"
+                + " WHERE endpoint_heads.next_due_at > excluded.next_due_at", due, due, endpointId);
     }
 
     /** An endpoint's deliveries by state: waiting, being sent now (leased), delivered, failed for good. */

@@ -254,8 +254,9 @@ public final class EndpointStore {
         db.write(c -> {
             Endpoint ep = require(c, AppStore.require(c, appIdOrUid).id(), endpointId);
             long now = clock.millis();
-            Sql.update(c, "UPDATE endpoints SET deleted_at = ?, enabled = 0, uid = NULL, next_due_at = NULL, updated_at = ? WHERE id = ?",
+            Sql.update(c, "UPDATE endpoints SET deleted_at = ?, enabled = 0, uid = NULL, updated_at = ? WHERE id = ?",
                     now, Math.max(now, ep.updatedAt() + 1), ep.id());
+            Sql.update(c, "DELETE FROM endpoint_heads WHERE endpoint_id = ?", ep.id());
             Sql.update(c, "UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, updated_at = ?"
                     + " WHERE endpoint_id = ? AND status = 'pending' AND lease_owner IS NULL", now, ep.id());
             parsed.invalidate(ep.id());

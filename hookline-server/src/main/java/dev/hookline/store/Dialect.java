@@ -43,4 +43,9 @@ public enum Dialect {
     public String lockRows() {
         return lockRows;
     }
+
+    /** {@link #lockRows()} for a select that joins other tables: only the rows of {@code alias} are locked. */
+    public String lockRows(String alias) {
+        return lockRows.isEmpty() ? "" : " FOR UPDATE OF " + alias + " SKIP LOCKED";
+    }
 }
