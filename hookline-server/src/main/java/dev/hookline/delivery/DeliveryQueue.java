@@ -14,6 +14,7 @@ import dev.hookline.outbound.MessageStore;
 import dev.hookline.outbound.OperationalEvents;
 import dev.hookline.outbound.RetryPolicy;
 import dev.hookline.store.Database;
+import dev.hookline.store.Dialect;
 import dev.hookline.store.GroupCommitWriter.Lane;
 import dev.hookline.store.Sql;
 import java.sql.Connection;
@@ -54,6 +55,12 @@ import org.slf4j.LoggerFactory;
  * transaction. Heads are a table of their own (see the V19 migration): an endpoint that gets a
  * delivery now and then has its head set and cleared once each, and those writes land on the few
  * pages of the endpoints with work waiting, not on the wide rows of every endpoint.
+ *
+ * <p>Lock order (PostgreSQL, several nodes): a write batch runs many units, so two nodes' batches
+ * can take the same rows in opposite orders. A transaction that writes an endpoint's head holds the
+ * endpoint's row first: the claim locks both together, skipping either one locked; every other
+ * head write first locks the endpoint row ({@link Dialect#lockForWrite}) and may wait for it, and
+ * then never waits for the head, whose holder already holds the endpoint.
  */
 public final class DeliveryQueue {
     /** Endpoint state changes, under one logger name with the API's enable and disable (EndpointStore). */
@@ -113,7 +120,7 @@ public final class DeliveryQueue {
                 + " AND (e.circuit_open_until IS NULL OR e.circuit_open_until <= ?)"
                 + (excludedEndpoints == 0 ? "" : " AND e.id NOT IN (" + Sql.placeholders(excludedEndpoints) + ")")
                 + (excludedApps == 0 ? "" : " AND e.app_id NOT IN (" + Sql.placeholders(excludedApps) + ")")
-                + " ORDER BY h.next_due_at LIMIT ?" + db.dialect().lockRows("h");
+                + " ORDER BY h.next_due_at LIMIT ?" + db.dialect().lockRows("h, e");
     }
 
     /** A row the claim may lease. */
@@ -447,7 +454,7 @@ public final class DeliveryQueue {
      * {@code notBefore}, and not before its circuit closes; null when it has none or is disabled.
      */
     public static void refreshHead(Connection c, String endpointId, long notBefore) throws SQLException {
-        var endpoint = Sql.one(c, "SELECT enabled, fifo, circuit_open_until FROM endpoints WHERE id = ?",
+        var endpoint = Sql.one(c, "SELECT enabled, fifo, circuit_open_until FROM endpoints WHERE id = ?" + Dialect.of(c).lockForWrite(),
                 rs -> new Object[] {rs.getInt("enabled") == 1, rs.getInt("fifo") == 1, Sql.nullableLong(rs, "circuit_open_until")}, endpointId);
         if (endpoint.isEmpty()) {
             return;
@@ -489,7 +496,7 @@ public final class DeliveryQueue {
     private static void lowerHead(Connection c, String endpointId, long due) throws SQLException {
         Sql.update(c, "INSERT INTO endpoint_heads (endpoint_id, next_due_at)"
                 + " SELECT id, CASE WHEN circuit_open_until > ? THEN circuit_open_until ELSE ? END FROM endpoints WHERE id = ? AND enabled = 1"
-                + " ON CONFLICT (endpoint_id) DO UPDATE SET next_due_at = excluded.next_due_at"
+                + Dialect.of(c).lockForWrite() + " ON CONFLICT (endpoint_id) DO UPDATE SET next_due_at = excluded.next_due_at"
                 + " WHERE endpoint_heads.next_due_at > excluded.next_due_at", due, due, endpointId);
     }
 

@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * its dotted prefixes and the catch-alls, once unscoped and once per channel it carries; only the
  * endpoints found there have their content filter run.
  *
- * <p>Freshness: {@code apps.endpoints_version} is bumped in the transaction of every change to one
+ * <p>Freshness: {@code apps.endpoints_version} changes in the transaction of every change to one
  * of the app's endpoints ({@link #changed}), and every look-up first reads it on the caller's
  * connection: a table built for another version is rebuilt. So a change acknowledged to its caller
  * is seen by every message routed after it, on every node, with no cross-node notification.
@@ -44,9 +44,13 @@ public final class Fanout {
         this.endpoints = endpoints;
     }
 
-    /** Marks the app's endpoints changed, inside the caller's write: every node's table for it is rebuilt on next use. */
+    /**
+     * Marks the app's endpoints changed, inside the caller's write: every node's table for it is rebuilt on next use.
+     * The new version is random, not the old one plus one: a table built inside a transaction that then rolled
+     * back carries a version that must never come back with other endpoints behind it.
+     */
     public static void changed(Connection c, String appId) throws SQLException {
-        Sql.update(c, "UPDATE apps SET endpoints_version = endpoints_version + 1 WHERE id = ?", appId);
+        Sql.update(c, "UPDATE apps SET endpoints_version = ? WHERE id = ?", java.util.concurrent.ThreadLocalRandom.current().nextLong(), appId);
     }
 
     /**

@@ -39,7 +39,7 @@ public final class Database implements AutoCloseable {
     private Database(Dialect dialect, HikariDataSource readers, GroupCommitWriter.ConnectionSource writerSource, int writeQueueCapacity) {
         this.dialect = dialect;
         this.readers = readers;
-        this.writer = new GroupCommitWriter(writerSource, dialect.beginWrite(), writeQueueCapacity, MAX_BATCH, COMMIT_WAIT_MILLIS);
+        this.writer = new GroupCommitWriter(writerSource, dialect, writeQueueCapacity, MAX_BATCH, COMMIT_WAIT_MILLIS);
     }
 
     /** Opens (creating if needed) the SQLite database {@code hookline.db} in {@code dataDir}, migrated. */

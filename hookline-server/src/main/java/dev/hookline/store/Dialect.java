@@ -44,8 +44,21 @@ public enum Dialect {
         return lockRows;
     }
 
-    /** {@link #lockRows()} for a select that joins other tables: only the rows of {@code alias} are locked. */
-    public String lockRows(String alias) {
-        return lockRows.isEmpty() ? "" : " FOR UPDATE OF " + alias + " SKIP LOCKED";
+    /** {@link #lockRows()} for a select that joins other tables: the rows of the tables {@code aliases} name are locked. */
+    public String lockRows(String aliases) {
+        return lockRows.isEmpty() ? "" : " FOR NO KEY UPDATE OF " + aliases + " SKIP LOCKED";
+    }
+
+    /**
+     * Appended to a select whose row the transaction goes on to write, to take that row's lock now
+     * (waiting for it): on PostgreSQL, {@code FOR NO KEY UPDATE}; on SQLite, nothing (one writer).
+     */
+    public String lockForWrite() {
+        return lockRows.isEmpty() ? "" : " FOR NO KEY UPDATE";
+    }
+
+    /** The dialect of a connection, for code that was handed only the connection. */
+    public static Dialect of(java.sql.Connection c) throws java.sql.SQLException {
+        return c.isWrapperFor(org.sqlite.SQLiteConnection.class) ? SQLITE : POSTGRESQL;
     }
 }

@@ -84,18 +84,20 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final ArrayDeque<Task<?>> deliveries = new ArrayDeque<>(); // guarded by lock
     private boolean closed; // guarded by lock
     private volatile BatchObserver observer = (units, wait, transaction) -> { };
+    private final boolean oneTrip;
     private Connection connection;
-    private PreparedStatement savepoint;
-    private PreparedStatement releaseSavepoint;
-    private PreparedStatement rollbackToSavepoint;
+    /** The transaction and savepoint statements, parsed once per connection (when sent one by one). */
+    private final java.util.Map<String, PreparedStatement> parsedControl = new java.util.HashMap<>();
 
     /**
-     * {@code begin} opens each batch's transaction ({@code BEGIN IMMEDIATE} on SQLite, {@code BEGIN}
-     * elsewhere); {@code queueCapacity} bounds each lane.
+     * {@code dialect} says how each batch's transaction opens ({@code BEGIN IMMEDIATE} on SQLite,
+     * {@code BEGIN} elsewhere) and whether statements can share a round trip; {@code queueCapacity}
+     * bounds each lane.
      */
-    public GroupCommitWriter(ConnectionSource source, String begin, int queueCapacity, int maxBatch, long commitWaitMillis) {
+    public GroupCommitWriter(ConnectionSource source, Dialect dialect, int queueCapacity, int maxBatch, long commitWaitMillis) {
         this.source = source;
-        this.begin = begin;
+        this.begin = dialect.beginWrite();
+        this.oneTrip = dialect == Dialect.POSTGRESQL;
         this.capacity = queueCapacity;
         // The dispatcher has at most its in-flight cap of records waiting, plus a claim and a release.
         this.deliveriesCapacity = Math.max(queueCapacity, 100_000);
@@ -232,9 +234,12 @@ public final class GroupCommitWriter implements AutoCloseable {
         long started = System.nanoTime();
         try {
             c = connection();
-            execute(c, begin);
+            // The statements that end one unit and open the next go together: on PostgreSQL in one
+            // round trip (a unit of three statements paid two more for its savepoint).
+            List<String> pending = new ArrayList<>(List.of(begin));
             for (Task<?> task : batch) {
-                run(savepoint);
+                pending.add("SAVEPOINT unit");
+                send(c, pending);
                 Object result;
                 try {
                     result = task.work.run(c);
@@ -242,8 +247,8 @@ public final class GroupCommitWriter implements AutoCloseable {
                     if (e instanceof SQLException sql && isUnavailable(sql)) {
                         throw sql; // the database, not this unit, failed: the whole batch goes back, as 503s
                     }
-                    run(rollbackToSavepoint);
-                    run(releaseSavepoint);
+                    pending.add("ROLLBACK TO SAVEPOINT unit");
+                    pending.add("RELEASE SAVEPOINT unit");
                     results.add(null);
                     failures.add(switch (e) {
                         case SQLException sql -> new StoreException(sql);
@@ -252,12 +257,13 @@ public final class GroupCommitWriter implements AutoCloseable {
                     });
                     continue;
                 }
-                // Counted only once the savepoint is released: a failure there fails the whole batch.
-                run(releaseSavepoint);
+                // Released with the next statement sent: a failure there fails the whole batch.
+                pending.add("RELEASE SAVEPOINT unit");
                 results.add(result);
                 failures.add(null);
             }
-            execute(c, "COMMIT");
+            pending.add("COMMIT");
+            send(c, pending);
         } catch (SQLException | RuntimeException e) {
             log.warn("a write batch of {} failed to commit: {}", batch.size(), e.toString());
             rollbackOrDrop(c);
@@ -330,16 +336,26 @@ public final class GroupCommitWriter implements AutoCloseable {
             connection = source.open();
             connection.setAutoCommit(true);
             Sql.cacheStatements(connection);
-            // Every unit runs these: parsed once per connection, not once per unit.
-            savepoint = connection.prepareStatement("SAVEPOINT unit");
-            releaseSavepoint = connection.prepareStatement("RELEASE SAVEPOINT unit");
-            rollbackToSavepoint = connection.prepareStatement("ROLLBACK TO SAVEPOINT unit");
+            parsedControl.clear();
         }
         return connection;
     }
 
-    private static void run(PreparedStatement statement) throws SQLException {
-        statement.execute();
+    /** Sends the statements in order and empties the list: in one string where the driver sends that in one go. */
+    private void send(Connection c, List<String> statements) throws SQLException {
+        if (oneTrip) {
+            execute(c, String.join("; ", statements));
+        } else {
+            for (String sql : statements) {
+                PreparedStatement ps = parsedControl.get(sql);
+                if (ps == null) {
+                    ps = c.prepareStatement(sql);
+                    parsedControl.put(sql, ps);
+                }
+                ps.execute();
+            }
+        }
+        statements.clear();
     }
 
     private void closeConnection() {

@@ -75,7 +75,7 @@ class GroupCommitWriterTest {
         String jdbc = url == null ? "jdbc:sqlite:" + dir.resolve("hookline.db") : url;
         GroupCommitWriter.ConnectionSource counting = () -> countingCommits(DriverManager.getConnection(jdbc), commits);
         int callers = 250;
-        try (GroupCommitWriter writer = new GroupCommitWriter(counting, db.dialect().beginWrite(), 10_000, 100, 30_000)) {
+        try (GroupCommitWriter writer = new GroupCommitWriter(counting, db.dialect(), 10_000, 100, 30_000)) {
             CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch othersQueued = new CountDownLatch(1);
             try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -111,14 +111,25 @@ class GroupCommitWriterTest {
         return (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(GroupCommitWriterTest.class.getClassLoader(),
                 new Class<?>[] {java.sql.Connection.class}, (proxy, method, args) -> {
                     Object result = invoke(real, method, args);
+                    // COMMIT goes as a statement of its own (SQLite) or last in a string of several (PostgreSQL)
                     if (method.getName().equals("createStatement")) {
                         java.sql.Statement st = (java.sql.Statement) result;
                         return java.lang.reflect.Proxy.newProxyInstance(GroupCommitWriterTest.class.getClassLoader(),
                                 new Class<?>[] {java.sql.Statement.class}, (p2, m2, a2) -> {
-                                    if (m2.getName().equals("execute") && a2 != null && "COMMIT".equals(a2[0])) {
+                                    if (m2.getName().equals("execute") && a2 != null && a2[0] instanceof String sql && sql.endsWith("COMMIT")) {
                                         commits.incrementAndGet();
                                     }
                                     return invoke(st, m2, a2);
+                                });
+                    }
+                    if (method.getName().equals("prepareStatement") && "COMMIT".equals(args[0])) {
+                        java.sql.PreparedStatement ps = (java.sql.PreparedStatement) result;
+                        return java.lang.reflect.Proxy.newProxyInstance(GroupCommitWriterTest.class.getClassLoader(),
+                                new Class<?>[] {java.sql.PreparedStatement.class}, (p2, m2, a2) -> {
+                                    if (m2.getName().equals("execute")) {
+                                        commits.incrementAndGet();
+                                    }
+                                    return invoke(ps, m2, a2);
                                 });
                     }
                     return result;
