@@ -1,5 +1,7 @@
 package dev.hookline;
 
+import dev.hookline.delivery.DeliveryQueue;
+import dev.hookline.store.Database;
 import dev.hookline.store.SqliteToPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +16,12 @@ public final class DataMigration {
             throw new IllegalArgumentException("no Hookline database in " + sqliteDataDir.toAbsolutePath());
         }
         try (DataDirLock ignored = DataDirLock.acquire(sqliteDataDir)) { // the server must not be running
-            return SqliteToPostgres.copy(sqliteDataDir, postgresUrl, System.currentTimeMillis());
+            Map<String, Integer> copied = SqliteToPostgres.copy(sqliteDataDir, postgresUrl, System.currentTimeMillis());
+            // The copy made every leased delivery due now: the queue heads follow from the rows as copied.
+            try (Database target = Database.openPostgres(postgresUrl, 1_000)) {
+                DeliveryQueue.refreshAllHeads(target);
+            }
+            return copied;
         }
     }
 }

@@ -99,8 +99,8 @@ public final class Hookline implements AutoCloseable {
                 // The SQLite file is locked to this process, so any lease in it belongs to a previous run that is gone.
                 // (On PostgreSQL other nodes hold live leases: a dead node's run out by themselves.)
                 queue.releaseAllLeases(clock.millis());
+                DeliveryQueue.refreshAllHeads(database);
             }
-            queue.refreshAllHeads();
             database.onChange(MessageStore.DELIVERIES_CHANNEL, messages::wake);
             database.onChange(InboundEventStore.CHANNEL, inboundEvents::signal);
             delivery.start();

@@ -58,9 +58,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lock order (PostgreSQL, several nodes): a write batch runs many units, so two nodes' batches
  * can take the same rows in opposite orders. A transaction that writes an endpoint's head holds the
- * endpoint's row first: the claim locks both together, skipping either one locked; every other
- * head write first locks the endpoint row ({@link Dialect#lockForWrite}) and may wait for it, and
- * then never waits for the head, whose holder already holds the endpoint.
+ * endpoint's row first: the claim locks the endpoint rows of the heads it reads, skipping those
+ * locked; every other head write first locks the endpoint row ({@link Dialect#lockForWrite}). So
+ * no one waits for a head while holding it, whose holder already holds the endpoint. (This lock is
+ * also what keeps a new delivery from losing its head: a claim or a record that empties the queue
+ * and an enqueue that lowers the head take turns on the endpoint row.)
  */
 public final class DeliveryQueue {
     /** Endpoint state changes, under one logger name with the API's enable and disable (EndpointStore). */
@@ -120,7 +122,7 @@ public final class DeliveryQueue {
                 + " AND (e.circuit_open_until IS NULL OR e.circuit_open_until <= ?)"
                 + (excludedEndpoints == 0 ? "" : " AND e.id NOT IN (" + Sql.placeholders(excludedEndpoints) + ")")
                 + (excludedApps == 0 ? "" : " AND e.app_id NOT IN (" + Sql.placeholders(excludedApps) + ")")
-                + " ORDER BY h.next_due_at LIMIT ?" + db.dialect().lockRows("h, e");
+                + " ORDER BY h.next_due_at LIMIT ?" + db.dialect().lockRows("e");
     }
 
     /** A row the claim may lease. */
@@ -230,7 +232,7 @@ public final class DeliveryQueue {
         }
     }
 
-    /** When the next endpoint's head falls due, or null when no enabled endpoint has one. */
+    /** When the next endpoint's head falls due, or null when none has one (a disabled endpoint has none). */
     Long nextDueAt() {
         return db.read(c -> Sql.one(c, "SELECT MIN(next_due_at) AS due FROM endpoint_heads", rs -> Sql.nullableLong(rs, "due")).orElse(null));
     }
@@ -414,10 +416,12 @@ public final class DeliveryQueue {
     }
 
     /**
-     * Sets every endpoint's head from its deliveries (at start-up: after leases were released, or a
-     * database was copied). FIFO heads may come out early, which the first claim corrects.
+     * Sets every endpoint's head from its deliveries, while nothing else writes the database: at
+     * start-up on SQLite (after leases were released), and after a copy to PostgreSQL. Never while
+     * other nodes run: it takes head rows without their endpoints' (see the lock order above). FIFO
+     * heads may come out early, which the first claim corrects.
      */
-    public void refreshAllHeads() {
+    public static void refreshAllHeads(Database db) {
         db.write(c -> {
             Sql.update(c, "DELETE FROM endpoint_heads");
             return Sql.update(c, "INSERT INTO endpoint_heads (endpoint_id, next_due_at)"

@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Each unit runs inside its own savepoint, so one unit that throws is rolled back alone and
  *       fails alone; the rest of its batch still commits.</li>
  *   <li>If the commit itself fails, every unit of the batch fails with {@link Failure.Unavailable};
- *       none is reported as written.</li>
+ *       none is reported as written. A batch PostgreSQL ends to break a deadlock with another
+ *       node's (or a serialization conflict) is first run again, whole, up to
+ *       {@value #CONFLICT_ATTEMPTS} times: a unit's work may run more than once, and must leave nothing
+ *       behind outside its transaction that a second run would get wrong.</li>
  *   <li>Work arrives in two lanes, each bounded: when a lane is full, {@link #execute} fails at once
  *       with {@link Failure.Unavailable} (the API answers 503 + Retry-After) instead of letting
  *       memory grow. {@link Lane#DELIVERIES} (claims and attempt records) has its own capacity
@@ -230,48 +233,30 @@ public final class GroupCommitWriter implements AutoCloseable {
     private void commit(List<Task<?>> batch) {
         List<Object> results = new ArrayList<>(batch.size());
         List<RuntimeException> failures = new ArrayList<>(batch.size());
-        Connection c = null;
         long started = System.nanoTime();
-        try {
-            c = connection();
-            // The statements that end one unit and open the next go together: on PostgreSQL in one
-            // round trip (a unit of three statements paid two more for its savepoint).
-            List<String> pending = new ArrayList<>(List.of(begin));
-            for (Task<?> task : batch) {
-                pending.add("SAVEPOINT unit");
-                send(c, pending);
-                Object result;
-                try {
-                    result = task.work.run(c);
-                } catch (Throwable e) { // an Error in one unit must not end the writer (and leave its lock held)
-                    if (e instanceof SQLException sql && isUnavailable(sql)) {
-                        throw sql; // the database, not this unit, failed: the whole batch goes back, as 503s
-                    }
-                    pending.add("ROLLBACK TO SAVEPOINT unit");
-                    pending.add("RELEASE SAVEPOINT unit");
-                    results.add(null);
-                    failures.add(switch (e) {
-                        case SQLException sql -> new StoreException(sql);
-                        case RuntimeException re -> re;
-                        default -> new IllegalStateException("a write failed: " + e, e);
-                    });
+        for (int attempt = 1; ; attempt++) {
+            results.clear();
+            failures.clear();
+            Connection c = null;
+            try {
+                c = connection();
+                runAll(c, batch, results, failures);
+                break;
+            } catch (SQLException | RuntimeException e) {
+                rollbackOrDrop(c);
+                // PostgreSQL chose this transaction to end a deadlock (or a serialization conflict) with
+                // another node's batch: nothing of it was written, and running it again usually goes through.
+                if (attempt < CONFLICT_ATTEMPTS && isConflict(e)) {
+                    log.info("a write batch of {} met another node's and is run again: {}", batch.size(), e.toString());
                     continue;
                 }
-                // Released with the next statement sent: a failure there fails the whole batch.
-                pending.add("RELEASE SAVEPOINT unit");
-                results.add(result);
-                failures.add(null);
+                log.warn("a write batch of {} failed to commit: {}", batch.size(), e.toString());
+                Failure failure = new Failure.Unavailable("the database is unavailable", 2);
+                for (Task<?> task : batch) {
+                    task.done.completeExceptionally(failure);
+                }
+                return;
             }
-            pending.add("COMMIT");
-            send(c, pending);
-        } catch (SQLException | RuntimeException e) {
-            log.warn("a write batch of {} failed to commit: {}", batch.size(), e.toString());
-            rollbackOrDrop(c);
-            Failure failure = new Failure.Unavailable("the database is unavailable", 2);
-            for (Task<?> task : batch) {
-                task.done.completeExceptionally(failure);
-            }
-            return;
         }
         long oldest = started;
         for (Task<?> task : batch) {
@@ -281,6 +266,53 @@ public final class GroupCommitWriter implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), results.get(i), failures.get(i));
         }
+    }
+
+    /** The units of a batch, each in its savepoint, and the commit; what each unit answered goes in {@code results} or {@code failures}. */
+    private void runAll(Connection c, List<Task<?>> batch, List<Object> results, List<RuntimeException> failures) throws SQLException {
+        // The statements that end one unit and open the next go together: on PostgreSQL in one
+        // round trip (a unit of three statements paid two more for its savepoint).
+        List<String> pending = new ArrayList<>(List.of(begin));
+        for (Task<?> task : batch) {
+            pending.add("SAVEPOINT unit");
+            send(c, pending);
+            Object result;
+            try {
+                result = task.work.run(c);
+            } catch (Throwable e) { // an Error in one unit must not end the writer (and leave its lock held)
+                if (e instanceof SQLException sql && isUnavailable(sql)) {
+                    throw sql; // the database, not this unit, failed: the whole batch goes back, as 503s
+                }
+                pending.add("ROLLBACK TO SAVEPOINT unit");
+                pending.add("RELEASE SAVEPOINT unit");
+                results.add(null);
+                failures.add(switch (e) {
+                    case SQLException sql -> new StoreException(sql);
+                    case RuntimeException re -> re;
+                    default -> new IllegalStateException("a write failed: " + e, e);
+                });
+                continue;
+            }
+            // Released with the next statement sent: a failure there fails the whole batch.
+            pending.add("RELEASE SAVEPOINT unit");
+            results.add(result);
+            failures.add(null);
+        }
+        pending.add("COMMIT");
+        send(c, pending);
+    }
+
+    /** Times a batch is run when PostgreSQL ends it to break a deadlock or a serialization conflict. */
+    private static final int CONFLICT_ATTEMPTS = 3;
+
+    /** A deadlock or serialization failure (SQLSTATE 40P01, 40001) anywhere in the cause chain. */
+    static boolean isConflict(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void execute(Connection c, String sql) throws SQLException {
@@ -348,7 +380,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         } else {
             for (String sql : statements) {
                 PreparedStatement ps = parsedControl.get(sql);
-                if (ps == null) {
+                if (ps == null || ps.isClosed()) { // sqlite-jdbc closes a statement that failed (a full disk at COMMIT)
                     ps = c.prepareStatement(sql);
                     parsedControl.put(sql, ps);
                 }

@@ -67,8 +67,11 @@ public final class Sql {
             }
             return ps.executeBatch();
         } finally {
-            ps.clearBatch();
-            done(c, sql, ps);
+            try {
+                ps.clearBatch();
+            } finally {
+                done(c, sql, ps);
+            }
         }
     }
 

@@ -95,7 +95,7 @@ class DeliveryClaimTest {
         // the FIFO endpoint's oldest delivery is in flight: nothing behind it may go
         db.write(c -> Sql.update(c, "UPDATE deliveries SET lease_owner = 'elsewhere', leased_until = ? WHERE id = 'dlv_msg_ep_fifo_000000'",
                 NOW + 60_000));
-        queue.refreshAllHeads();
+        DeliveryQueue.refreshAllHeads(db);
 
         // The refresh put the FIFO head early (safe): this claim finds nothing there and sets it right.
         assertThat(claim(10, Set.of())).extracting(DeliveryClaim::endpointId).containsExactly("ep_ok");

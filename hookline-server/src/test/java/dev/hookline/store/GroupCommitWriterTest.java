@@ -144,6 +144,44 @@ class GroupCommitWriterTest {
         }
     }
 
+    /**
+     * PostgreSQL ends one of two deadlocked transactions (two nodes' batches that lock rows in
+     * opposite orders): that batch wrote nothing, and is run again rather than answered with 503s.
+     * The deadlock is signalled here as the driver does, by its SQLSTATE.
+     */
+    @Test
+    void aBatchEndedToBreakADeadlockIsRunAgainWhole() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch go = new CountDownLatch(1);
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 20; i++) {
+                int n = i;
+                pool.execute(() -> {
+                    try {
+                        go.await();
+                        db.write(c -> {
+                            Sql.update(c, "INSERT INTO meta (name, value) VALUES (?, 'v')", "dl" + n);
+                            if (n == 7 && runs.incrementAndGet() == 1) {
+                                throw new java.sql.SQLException("deadlock detected", "40P01");
+                            }
+                            return null;
+                        });
+                    } catch (RuntimeException e) {
+                        failures.add(e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            go.countDown();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(runs.get()).isEqualTo(2);
+        List<String> rows = db.read(c -> Sql.list(c, "SELECT name FROM meta WHERE name LIKE 'dl%'", rs -> rs.getString(1)));
+        assertThat(rows).hasSize(20);
+    }
+
     @Test
     void oneFailingUnitIsRolledBackAloneWhileItsBatchCommits() throws Exception {
         CountDownLatch go = new CountDownLatch(1);
