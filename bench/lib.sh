@@ -100,3 +100,9 @@ stop_postgres() {
   wait "$pg_pid" 2>/dev/null || true
   pg_pid=""
 }
+
+# True when the rates given (each an argument) agree within 10 % of the largest: (max − min) / max <= 0.1.
+# Half of bench/run's test for a settled warm-up (the other: the JIT has nearly stopped compiling).
+agree() {
+  printf '%s\n' "$@" | awk 'NR == 1 || $1 > max {max = $1} NR == 1 || $1 < min {min = $1} END {exit !(max > 0 && (max - min) / max <= 0.10)}'
+}

@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * duplicate delivery would show); and for bodies carrying {@code "probe":N} (bench/java/Pace.java's
  * measured messages) keeps when probe N arrived ({@code GET /probes}). {@code GET /stats} answers
  * {@code requests distinct first_us last_us slow_open slow_max_open slow_done}; {@code GET /reset}
- * forgets everything.
+ * forgets all that. An endpoint URL may carry {@code ?to=<tag>}: {@code GET /count?to=<tag>} answers how
+ * many requests that tag has had since this process started ({@code /reset} leaves these counts alone,
+ * so a script can wait for one endpoint's whole backlog while others' deliveries come and go).
  *
  * <p>Usage: {@code java -cp <hookline.jar and its lib/> Sink <port> <hold seconds>}
  */
@@ -35,6 +37,7 @@ public final class Sink {
     private long[] arrivals = new long[1 << 20];
     private int arrived;
     private final ConcurrentHashMap<Long, Long> probes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicLong> tags = new ConcurrentHashMap<>();
     private final long holdMillis;
 
     private Sink(long holdMillis) {
@@ -53,6 +56,7 @@ public final class Sink {
                         .get("/stats", sink::stats)
                         .get("/rate", sink::rate)
                         .get("/probes", sink::probes)
+                        .get("/count", sink::count)
                         .get("/reset", sink::reset))
                 .build()
                 .start();
@@ -81,6 +85,10 @@ public final class Sink {
         long now = micros();
         requests.incrementAndGet();
         req.headers().first(HeaderNames.create("webhook-id")).ifPresent(ids::add);
+        String tag = req.query().first("to").orElse("");
+        if (!tag.isEmpty()) {
+            tags.computeIfAbsent(tag, t -> new AtomicLong()).incrementAndGet();
+        }
         synchronized (lock) {
             if (arrived == arrivals.length) {
                 arrivals = Arrays.copyOf(arrivals, arrived * 2);
@@ -141,6 +149,11 @@ public final class Sink {
         double seconds = n < 2 ? 0 : (sorted[n - 1] - sorted[from]) / 1e6;
         double rate = seconds <= 0 ? 0 : (n - 1 - from) / seconds;
         res.send(String.format("%.0f %.3f %d%n", rate, seconds, n));
+    }
+
+    private void count(ServerRequest req, ServerResponse res) {
+        AtomicLong n = tags.get(req.query().first("to").orElse(""));
+        res.send((n == null ? 0 : n.get()) + "\n");
     }
 
     private void probes(ServerRequest req, ServerResponse res) {
