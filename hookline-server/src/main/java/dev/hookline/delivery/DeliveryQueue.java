@@ -49,8 +49,10 @@ import org.slf4j.LoggerFactory;
  * saturated or FIFO-blocked costs nothing per claim whatever its backlog; and since a claimed
  * endpoint's head moves to "now", endpoints with due work take turns (no backlog starves another).
  *
- * <p>Invariant: a head is never later than the endpoint's first claimable delivery (it may be
- * earlier; a claim that then finds nothing sets it right). Every write below that makes a row
+ * <p>Invariant: a head is never later than the endpoint's first claimable delivery, or than the
+ * last claim that served the endpoint and left due rows behind (it moved the head to its "now");
+ * nor than the end of an open circuit's cool-down when that is later. It may be earlier: a claim
+ * that then finds nothing sets it right. So a due row always has a due head. Every write below that makes a row
  * claimable, or changes what the head depends on, refreshes or lowers the head in the same
  * transaction. Heads are a table of their own (see the V19 migration): an endpoint that gets a
  * delivery now and then has its head set and cleared once each, and those writes land on the few

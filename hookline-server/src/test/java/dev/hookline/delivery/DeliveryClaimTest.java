@@ -4,8 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.hookline.core.Fields;
+import dev.hookline.core.SecretCipher;
+import dev.hookline.core.WakeUp;
 import dev.hookline.outbound.Endpoint;
 import dev.hookline.outbound.EndpointPolicy;
+import dev.hookline.outbound.EndpointStore;
+import dev.hookline.outbound.EventSchemas;
+import dev.hookline.outbound.Fanout;
+import dev.hookline.outbound.Message;
+import dev.hookline.outbound.MessageStore;
+import dev.hookline.outbound.OperationalEvents;
 import dev.hookline.outbound.RetryPolicy;
 import dev.hookline.store.Database;
 import dev.hookline.store.Dialect;
@@ -21,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -262,6 +271,155 @@ class DeliveryClaimTest {
         assertThat(answer(first, 200, expired)).isFalse();
         assertThat(answer(second, 200, expired)).isTrue();
         assertThat(db.read(c -> Sql.one(c, "SELECT COUNT(*) AS n FROM attempts", rs -> rs.getInt("n"))).orElseThrow()).isEqualTo(1);
+    }
+
+    /**
+     * The heads' invariant under any mix of what happens to deliveries. After every step of a random
+     * run (new messages, claims with few free slots, answers that succeed or fail, releases,
+     * resends, recoveries, time passing so leases run out, circuits open and close, endpoints are
+     * disabled after failing too long), every enabled endpoint with a claimable delivery has a head,
+     * and the head is no later than that delivery's due time or now, whichever is later (or the end
+     * of an open circuit's cool-down): a due row always has a due head. And at the end, answering every claim
+     * with success drains every enabled endpoint: no delivery is stranded without a head.
+     */
+    @Test
+    void aHeadIsNeverLaterThanTheFirstClaimableDeliveryWhateverHappens() {
+        for (long seed = 1; seed <= 3; seed++) { // each run its own endpoints; the ones before are drained
+            new RandomRun(seed).run(400);
+        }
+    }
+
+    /** One run of {@link #aHeadIsNeverLaterThanTheFirstClaimableDeliveryWhateverHappens}. */
+    private final class RandomRun {
+        private final Random random;
+        private final long seed;
+        private final DeliveryQueue queue;
+        private final Map<String, Endpoint> endpoints = new HashMap<>();
+        private final List<String[]> sent = new ArrayList<>(); // message id, endpoint id
+        private final List<DeliveryClaim> outstanding = new ArrayList<>();
+        private final List<String> steps = new ArrayList<>();
+        private long now = NOW;
+        private int messages;
+
+        RandomRun(long seed) {
+            this.seed = seed;
+            this.random = new Random(seed);
+            MessageStore store = new MessageStore(db, CLOCK, new Fanout(new EndpointStore(db, CLOCK, new SecretCipher(new byte[32]),
+                    (field, url) -> {}, false)), new EventSchemas(), new WakeUp(), DeliveryQueue::enqueue, n -> {});
+            // disabled after 20 minutes of failures, so a run sees endpoints disabled as well as circuits opening
+            this.queue = new DeliveryQueue(db, new EndpointHealth(Duration.ofMinutes(20)), new OperationalEvents(store, CLOCK));
+            for (int i = 0; i < 6; i++) {
+                boolean fifo = i % 3 == 0;
+                String id = "ep_" + seed + "_" + i;
+                endpoint(id, i % 2 == 0 ? "app_a" : "app_b", fifo, 0, NOW);
+                var policy = JsonNodeFactory.instance.objectNode().put("fifo", fifo);
+                endpoints.put(id, new Endpoint(id, i % 2 == 0 ? "app_a" : "app_b", null, "https://example.com", true,
+                        EndpointPolicy.fromJson(Fields.of(policy)), null, Endpoint.Health.NEW, 0, 0));
+            }
+        }
+
+        void run(int count) {
+            List<String> ids = endpoints.keySet().stream().sorted().toList();
+            for (int i = 0; i < count; i++) {
+                int dice = random.nextInt(100);
+                if (dice < 25) {
+                    String msg = String.format("msg_%d_%05d", seed, ++messages);
+                    List<String> to = ids.stream().filter(id -> random.nextInt(3) == 0).toList();
+                    step("message " + msg + " to " + to);
+                    db.write(c -> {
+                        Sql.update(c, "INSERT INTO messages (id, app_id, event, payload, created_at) VALUES (?, 'app_a', 'e', ?, ?)",
+                                msg, new byte[] {'{', '}'}, now);
+                        for (String ep : to) {
+                            DeliveryQueue.enqueue(c, new Message(msg, "app_a", msg, "e", null, new byte[] {'{', '}'}, now), endpoints.get(ep));
+                            sent.add(new String[] {msg, ep});
+                        }
+                        return null;
+                    });
+                } else if (dice < 45) {
+                    int limit = 1 + random.nextInt(5);
+                    Map<String, Integer> slots = new HashMap<>();
+                    ids.forEach(id -> slots.put(id, random.nextInt(4)));
+                    List<DeliveryClaim> claimed = queue.claim(Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC), limit,
+                            "lease-" + (++lease), Set.of(), Set.of(), slots::get);
+                    step("claim " + limit + " " + slots + " -> " + claimed.stream().map(DeliveryClaim::deliveryId).toList());
+                    outstanding.addAll(claimed);
+                } else if (dice < 70 && !outstanding.isEmpty()) {
+                    DeliveryClaim claim = outstanding.remove(random.nextInt(outstanding.size()));
+                    int status = random.nextInt(10) < 5 ? 200 : 500;
+                    step("answer " + claim.deliveryId() + " with " + status);
+                    queue.record(claim, endpoints.get(claim.endpointId()), new RetryPolicy.Schedule(List.of(1L, 2L)),
+                            new SendResult(status, "", 5, null), now, 0);
+                } else if (dice < 75 && !outstanding.isEmpty()) {
+                    DeliveryClaim claim = outstanding.remove(random.nextInt(outstanding.size()));
+                    long due = now + random.nextInt(5_000);
+                    step("release " + claim.deliveryId() + " due at +" + (due - now));
+                    queue.release(Map.of(claim, due));
+                } else if (dice < 80 && !sent.isEmpty()) {
+                    String[] pair = sent.get(random.nextInt(sent.size()));
+                    step("resend " + pair[0] + " to " + pair[1]);
+                    queue.resend(endpoints.get(pair[1]).appId(), pair[0], pair[1], now);
+                } else if (dice < 85) {
+                    String ep = ids.get(random.nextInt(ids.size()));
+                    step("recover " + ep);
+                    queue.recover(endpoints.get(ep).appId(), ep, 0, now);
+                } else {
+                    long by = random.nextInt(40_000);
+                    step("time +" + by);
+                    now += by;
+                }
+                checkHeads();
+            }
+            drain();
+        }
+
+        private void step(String what) {
+            steps.add(what);
+        }
+
+        /** Every enabled endpoint's first claimable delivery has a head no later than its due time or now (or its circuit's reopening). */
+        private void checkHeads() {
+            List<String> late = db.read(c -> Sql.list(c, "SELECT e.id, e.fifo, e.circuit_open_until, h.next_due_at,"
+                    + " (SELECT MIN(d.next_attempt_at) FROM deliveries d WHERE d.endpoint_id = e.id AND d.status = 'pending'"
+                    + "   AND d.lease_owner IS NULL) AS first_free,"
+                    + " (SELECT CASE WHEN d.lease_owner IS NULL THEN d.next_attempt_at END FROM deliveries d"
+                    + "   WHERE d.endpoint_id = e.id AND d.status = 'pending' ORDER BY d.message_id LIMIT 1) AS fifo_first"
+                    + " FROM endpoints e LEFT JOIN endpoint_heads h ON h.endpoint_id = e.id WHERE e.enabled = 1", rs -> {
+                        Long first = Sql.nullableLong(rs, rs.getInt("fifo") == 1 ? "fifo_first" : "first_free");
+                        Long head = Sql.nullableLong(rs, "next_due_at");
+                        Long circuit = Sql.nullableLong(rs, "circuit_open_until");
+                        if (first == null) {
+                            return null;
+                        }
+                        // a claim that served the endpoint and left due rows moved its head to that claim's now
+                        long bound = Math.max(Math.max(first, now), circuit == null ? first : circuit);
+                        return head != null && head <= bound ? null
+                                : rs.getString("id") + ": head " + head + ", first claimable " + first + ", circuit " + circuit;
+                    })).stream().filter(java.util.Objects::nonNull).toList();
+            assertThat(late).as("seed %d, after: %s", seed, lastSteps()).isEmpty();
+        }
+
+        private String lastSteps() {
+            return String.join("; ", steps.subList(Math.max(0, steps.size() - 8), steps.size()));
+        }
+
+        /** Time passes and every claim succeeds until nothing is pending on an enabled endpoint. */
+        private void drain() {
+            outstanding.clear(); // their leases run out and are taken back
+            for (int round = 0; round < 100 && pendingOnEnabled() > 0; round++) {
+                now += 11 * 60_000; // past any lease, retry and cool-down
+                for (DeliveryClaim claim : queue.claim(Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC), 1_000,
+                        "lease-" + (++lease), Set.of(), Set.of(), id -> Integer.MAX_VALUE)) {
+                    queue.record(claim, endpoints.get(claim.endpointId()), RetryPolicy.NONE, new SendResult(200, "", 5, null), now, 0);
+                }
+                checkHeads();
+            }
+            assertThat(pendingOnEnabled()).as("seed %d: deliveries left pending on enabled endpoints", seed).isZero();
+        }
+
+        private int pendingOnEnabled() {
+            return db.read(c -> Sql.one(c, "SELECT COUNT(*) AS n FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id"
+                    + " WHERE e.enabled = 1 AND d.status = 'pending'", rs -> rs.getInt("n"))).orElseThrow();
+        }
     }
 
     private int leased(String endpoint) {
