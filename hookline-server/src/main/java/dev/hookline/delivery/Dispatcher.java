@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  *       the row leased, so it falls due again when the lease ends: at-least-once, never lost.</li>
  *   <li>Fair shares of {@code maxInFlight} ({@link FairShares}): while at most a tenth of the
  *       slots are free, a request may start only if its app and its host are each below their
- *       share, so neither one app fanning out to a thousand endpoints that never answer, nor one
- *       host that never answers many apps, can make other deliveries wait for a slot.</li>
+ *       share (or it is one of their endpoints holding less than their average), so neither one
+ *       app fanning out to a thousand endpoints that never answer, nor one host that never answers
+ *       many apps, nor one slow endpoint beside a fast one on its host, can make other deliveries
+ *       wait for a slot.</li>
  * </ul>
  */
 public final class Dispatcher {
@@ -199,7 +201,7 @@ public final class Dispatcher {
                 continue;
             }
             String host = FairShares.hostOf(target.endpoint().url());
-            if (!shares.mayStart(claim.appId(), host, maxInFlight - inFlight.get())) {
+            if (!shares.mayStart(claim.appId(), host, claim.endpointId(), maxInFlight - inFlight.get())) {
                 shares.heldBack(host, claim.endpointId());
                 giveBack.put(claim, now);
                 continue;
@@ -234,16 +236,16 @@ public final class Dispatcher {
         String host = underWay.remove(claim);
         gate.release(claim.endpointId());
         if (host != null) {
-            shares.finished(claim.appId(), host);
+            shares.finished(claim.appId(), host, claim.endpointId());
         }
         inFlight.decrementAndGet();
         wake();
     }
 
-    /** Endpoints the next claim leaves out: those at their own limits, and those of hosts over their share. */
+    /** Endpoints the next claim leaves out: those at their own limits, and those holding the slots of hosts and apps over their share. */
     private List<String> excluded(long now, int free) {
         List<String> closed = gate.closed(now, MAX_EXCLUDED);
-        List<String> hosts = shares.endpointsOfHostsOverShare(free, MAX_EXCLUDED - closed.size());
+        List<String> hosts = shares.endpointsOverShare(free, MAX_EXCLUDED - closed.size());
         if (hosts.isEmpty()) {
             return closed;
         }

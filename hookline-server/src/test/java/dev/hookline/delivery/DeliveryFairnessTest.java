@@ -99,6 +99,33 @@ class DeliveryFairnessTest {
     }
 
     /**
+     * One receiver, two paths: a slow endpoint of one app holds as many requests as it may on the
+     * receiver's host, and a fast endpoint of another app on the same host is delivered to at once,
+     * not when the slow requests end (shares by host alone held it back with them).
+     */
+    @Test
+    void aSlowEndpointDoesNotHoldBackAFastOneOnTheSameHost() {
+        server = new TestServer(new ShiftableClock(), s -> s.withMaxInFlight(20));
+        Receiver receiver = receivers.start().holding("/hook/slow");
+        String slowApp = server.createApp("Slow");
+        server.createEndpoint(slowApp, "{\"url\":\"" + receiver.url() + "/slow\",\"timeout_ms\":120000}");
+        String fastApp = server.createApp("Fast");
+        server.createEndpoint(fastApp, "{\"url\":\"" + receiver.url() + "/fast\"}");
+
+        for (int i = 0; i < 30; i++) {
+            server.send(slowApp, "order.created", "{}");
+        }
+        Await.until("the slow endpoint to take what it may", WAIT, () -> receiver.requests().size() >= 18);
+        String msg = server.send(fastApp, "order.created", "{}");
+
+        Await.until("the fast endpoint's delivery", WAIT, () -> "delivered".equals(server.deliveryStatus(fastApp, msg)));
+        assertThat(receiver.requests()).filteredOn(r -> r.target().startsWith("/hook/fast")).hasSize(1);
+        assertThat(receiver.requests()).as("requests the slow endpoint holds").filteredOn(r -> r.target().startsWith("/hook/slow"))
+                .hasSizeLessThan(20);
+        receiver.release();
+    }
+
+    /**
      * Thirty apps, one endpoint each, all on one host that never answers: each app holds a single
      * request, so app shares alone would let them take every slot. The host's share leaves room.
      */

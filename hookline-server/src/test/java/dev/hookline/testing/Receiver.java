@@ -41,6 +41,7 @@ public final class Receiver implements AutoCloseable {
     private volatile IntUnaryOperator statusForRequest = n -> 200;
     private volatile long delayMillis;
     private volatile java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(0);
+    private volatile java.util.function.Predicate<String> held = target -> true;
     private volatile String responseBody;
     private final Map<String, String> responseHeaders = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicInteger concurrent = new AtomicInteger();
@@ -81,7 +82,9 @@ public final class Receiver implements AutoCloseable {
             AtomicInteger sameId = id == null ? new AtomicInteger() : inFlightById.computeIfAbsent(id, k -> new AtomicInteger());
             maxConcurrentForOneId.accumulateAndGet(sameId.incrementAndGet(), Math::max);
             try {
-                hold.await(); // an endpoint that does not answer until the test says so
+                if (held.test(target)) {
+                    hold.await(); // an endpoint that does not answer until the test says so
+                }
                 if (delayMillis > 0) {
                     Thread.sleep(delayMillis); // a slow endpoint, on purpose
                 }
@@ -119,6 +122,12 @@ public final class Receiver implements AutoCloseable {
     public Receiver holding() {
         hold = new java.util.concurrent.CountDownLatch(1);
         return this;
+    }
+
+    /** Holds the requests to paths starting with {@code prefix} unanswered until {@link #release()}; answers the others. */
+    public Receiver holding(String prefix) {
+        held = target -> target.startsWith(prefix);
+        return holding();
     }
 
     /** Lets held requests, and every later one, be answered. */
