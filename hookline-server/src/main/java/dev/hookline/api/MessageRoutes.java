@@ -105,7 +105,7 @@ final class MessageRoutes {
         byte[] body = call.bytes();
         Call.requireJsonContentType(call.request());
         NewMessage m = parse(body);
-        MessageStore.Ingested ingested = messages.ingest(app.id(), m);
+        MessageStore.Ingested ingested = messages.ingest(app, m);
         ObjectNode out = view(ingested.message(), false);
         return ingested.created() ? Reply.accepted(out) : Reply.ok(out);
     }

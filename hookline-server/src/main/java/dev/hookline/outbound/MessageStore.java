@@ -67,21 +67,21 @@ public final class MessageStore {
     public record Ingested(Message message, boolean created, int deliveries) {}
 
     /**
-     * Stores the message and fans it out. A repeated {@code eventId} returns the first message and
-     * fans out nothing.
+     * Stores the message for {@code app} (as the caller just read it) and fans it out. A repeated
+     * {@code eventId} returns the first message and fans out nothing.
      */
-    public Ingested ingest(String appIdOrUid, NewMessage m) {
+    public Ingested ingest(App app, NewMessage m) {
         // Routing and content filters run here, on a read connection, not in the single writer: an
         // app with many endpoints or heavy filters costs its own request time, never other apps' writes.
+        // The app is not read again: the write below checks it still exists.
         Routed routed = db.read(c -> {
-            App app = AppStore.require(c, appIdOrUid);
             schemas.check(c, m.event(), m.data());
             Message msg = newMessage(app.id(), m);
             return new Routed(msg, fanout.subscribers(c, app.id(), m.event(), m.channels(), new FilterView(msg)));
         });
         Ingested result = db.write(c -> {
             if (!AppStore.exists(c, routed.message().appId())) {
-                throw new Failure.NotFound("app", appIdOrUid); // deleted since it was read
+                throw new Failure.NotFound("app", app.id()); // deleted since it was read
             }
             return store(c, routed.message(), routed.targets());
         });

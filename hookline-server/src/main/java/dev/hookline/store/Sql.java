@@ -79,7 +79,8 @@ public final class Sql {
      * Keeps the prepared statements of {@code c} for reuse (at most {@link #CACHED_STATEMENTS}, least
      * recently used first out), until the connection closes. For the single writer's connection:
      * its units run the same few statements thousands of times a second, and parsing them again
-     * each time was a measured share of the writer's time. Only for a connection one thread uses.
+     * each time was a measured share of the writer's time. Only for a connection one thread uses
+     * at a time.
      */
     public static void cacheStatements(Connection c) {
         CACHES.put(c, new LinkedHashMap<>(64, 0.75f, true) {
@@ -92,6 +93,18 @@ public final class Sql {
                 return true;
             }
         });
+    }
+
+    /**
+     * {@code c}, keeping its prepared statements from now on if it did not already: for a pooled
+     * connection (the physical one, not a pool's wrapper, which would close them when given back),
+     * used by one borrower at a time.
+     */
+    static Connection reusingStatements(Connection c) {
+        if (!CACHES.containsKey(c)) {
+            cacheStatements(c);
+        }
+        return c;
     }
 
     private static final int CACHED_STATEMENTS = 200;

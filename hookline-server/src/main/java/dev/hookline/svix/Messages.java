@@ -86,7 +86,7 @@ final class Messages {
         byte[] data = payload(f);
         String eventId = f.string("eventId", 256);
         List<String> channels = f.strings("channels", 10);
-        MessageStore.Ingested ingested = messages.ingest(app.id(),
+        MessageStore.Ingested ingested = messages.ingest(app,
                 new NewMessage(eventType, data, eventId, channels == null || channels.isEmpty() ? null : channels));
         if (!ingested.created()) {
             throw new Failure.Conflict("a message with eventId '" + eventId + "' already exists: " + ingested.message().id());
