@@ -245,12 +245,12 @@ public final class Dispatcher {
     /** Endpoints the next claim leaves out: those at their own limits, and those holding the slots of hosts and apps over their share. */
     private List<String> excluded(long now, int free) {
         List<String> closed = gate.closed(now, MAX_EXCLUDED);
-        List<String> hosts = shares.endpointsOverShare(free, MAX_EXCLUDED - closed.size());
-        if (hosts.isEmpty()) {
+        List<String> overShare = shares.endpointsOverShare(free, MAX_EXCLUDED - closed.size());
+        if (overShare.isEmpty()) {
             return closed;
         }
         java.util.Set<String> out = new java.util.LinkedHashSet<>(closed);
-        out.addAll(hosts);
+        out.addAll(overShare);
         return List.copyOf(out);
     }
 
