@@ -47,10 +47,7 @@ public final class MessageStore {
     private final LongPoll newDeliveries;
     private final Enqueue enqueue;
 
-    /**
-     * {@code ingested} is told the fan-out size of each new message (for metrics), as it is stored:
-     * a batch whose commit then fails was counted all the same, a rare over-count metrics can bear.
-     */
+    /** {@code ingested} is told the fan-out size of each new message (for metrics), once it has committed. */
     public MessageStore(Database db, Clock clock, Fanout fanout, EventSchemas schemas, WakeUp newWork, Enqueue enqueue,
                         java.util.function.IntConsumer ingested) {
         this.ingested = ingested;
@@ -123,7 +120,8 @@ public final class MessageStore {
         if (!targets.isEmpty()) {
             db.notifyOnCommit(c, DELIVERIES_CHANNEL);
         }
-        ingested.accept(targets.size());
+        int fanout = targets.size();
+        db.afterCommit(() -> ingested.accept(fanout));
         return new Ingested(msg, true, targets.size());
     }
 

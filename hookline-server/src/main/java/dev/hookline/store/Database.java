@@ -172,6 +172,11 @@ public final class Database implements AutoCloseable {
         return writer.execute(lane, work);
     }
 
+    /** Runs {@code action} once the write unit now running commits, never if it rolls back ({@link GroupCommitWriter#afterCommit}). */
+    public void afterCommit(Runnable action) {
+        GroupCommitWriter.afterCommit(action);
+    }
+
     /** Runs {@code work} on a pooled read connection (auto-commit; sees every committed write). */
     public <T> T read(GroupCommitWriter.Work<T> work) {
         try (Connection c = readers.getConnection()) {

@@ -152,30 +152,12 @@ class GroupCommitWriterTest {
     @Test
     void aBatchEndedToBreakADeadlockIsRunAgainWhole() throws Exception {
         java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
-        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        CountDownLatch go = new CountDownLatch(1);
-        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < 20; i++) {
-                int n = i;
-                pool.execute(() -> {
-                    try {
-                        go.await();
-                        db.write(c -> {
-                            Sql.update(c, "INSERT INTO meta (name, value) VALUES (?, 'v')", "dl" + n);
-                            if (n == 7 && runs.incrementAndGet() == 1) {
-                                throw new java.sql.SQLException("deadlock detected", "40P01");
-                            }
-                            return null;
-                        });
-                    } catch (RuntimeException e) {
-                        failures.add(e);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+        List<RuntimeException> failures = writeTogether(20, (c, n) -> {
+            Sql.update(c, "INSERT INTO meta (name, value) VALUES (?, 'v')", "dl" + n);
+            if (n == 7 && runs.incrementAndGet() == 1) {
+                throw new java.sql.SQLException("deadlock detected", "40P01");
             }
-            go.countDown();
-        }
+        });
         assertThat(failures).isEmpty();
         assertThat(runs.get()).isEqualTo(2);
         List<String> rows = db.read(c -> Sql.list(c, "SELECT name FROM meta WHERE name LIKE 'dl%'", rs -> rs.getString(1)));
@@ -183,36 +165,38 @@ class GroupCommitWriterTest {
     }
 
     @Test
-    void oneFailingUnitIsRolledBackAloneWhileItsBatchCommits() throws Exception {
-        CountDownLatch go = new CountDownLatch(1);
-        List<Throwable> failures = new ArrayList<>();
-        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < 50; i++) {
-                int n = i;
-                pool.execute(() -> {
-                    try {
-                        go.await();
-                        db.write(c -> {
-                            Sql.update(c, "INSERT INTO meta (name, value) VALUES (?, 'v')", "row" + n);
-                            if (n % 10 == 0) {
-                                throw new Failure.Conflict("unit " + n + " fails after writing");
-                            }
-                            return null;
-                        });
-                    } catch (Failure.Conflict e) {
-                        synchronized (failures) {
-                            failures.add(e);
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+    void oneFailingUnitIsRolledBackAloneWhileItsBatchCommits() {
+        List<RuntimeException> failures = writeTogether(50, (c, n) -> {
+            Sql.update(c, "INSERT INTO meta (name, value) VALUES (?, 'v')", "row" + n);
+            if (n % 10 == 0) {
+                throw new Failure.Conflict("unit " + n + " fails after writing");
             }
-            go.countDown();
-        }
-        assertThat(failures).hasSize(5);
+        });
+        assertThat(failures).hasSize(5).allMatch(e -> e instanceof Failure.Conflict);
         List<String> rows = db.read(c -> Sql.list(c, "SELECT name FROM meta WHERE name LIKE 'row%'", rs -> rs.getString(1)));
         assertThat(rows).hasSize(45).doesNotContain("row0", "row10", "row20", "row30", "row40");
+    }
+
+    /**
+     * A unit's work may run twice (a batch in which one unit fails runs again, each unit in a
+     * savepoint), so an effect outside the database waits for the commit: the metrics count each
+     * stored message once, and never one that was rolled back.
+     */
+    @Test
+    void whatAUnitLeavesForAfterItsCommitHappensOnceAndNotForAUnitRolledBack() {
+        List<Integer> effects = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<RuntimeException> failures = writeTogether(50, (c, n) -> {
+            Sql.update(c, "INSERT INTO meta (name, value) VALUES (?, 'v')", "fx" + n);
+            db.afterCommit(() -> effects.add(n));
+            if (n % 10 == 0) {
+                throw new Failure.Conflict("unit " + n + " fails after writing");
+            }
+        });
+        assertThat(failures).hasSize(5);
+        List<Integer> committed = db.read(c -> Sql.list(c, "SELECT name FROM meta WHERE name LIKE 'fx%'",
+                rs -> Integer.parseInt(rs.getString(1).substring(2))));
+        assertThat(committed).hasSize(45);
+        assertThat(effects).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(committed);
     }
 
     @Test
@@ -228,6 +212,37 @@ class GroupCommitWriterTest {
     void refusesWorkOnceClosed() {
         db.close();
         assertThatThrownBy(() -> db.write(c -> null)).isInstanceOf(Failure.Unavailable.class);
+    }
+
+    /** A unit of work numbered {@code n}. */
+    private interface NumberedUnit {
+        void run(java.sql.Connection c, int n) throws java.sql.SQLException;
+    }
+
+    /** Writes units 0 to {@code count - 1}, each from its own thread, all let go at once (so they share batches); answers the failures. */
+    private List<RuntimeException> writeTogether(int count, NumberedUnit unit) {
+        List<RuntimeException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch go = new CountDownLatch(1);
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                pool.execute(() -> {
+                    try {
+                        go.await();
+                        db.write(c -> {
+                            unit.run(c, n);
+                            return null;
+                        });
+                    } catch (RuntimeException e) {
+                        failures.add(e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            go.countDown();
+        }
+        return failures;
     }
 
     private static Path tempDir() {
