@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * deleted endpoints none of those reference any more, so no table grows without bound. A message
  * with a delivery still pending is never removed, however old.
  *
- * <p>Work is done in batches of {@link #BATCH} rows, each its own small transaction, so the single
+ * <p>Work is done in batches of {@link #BATCH} rows, each its own small transaction
+ * ({@link Database#writeBeside}). On PostgreSQL a batch commits beside the group commit, on a
+ * connection of its own, so no request waits for it. On SQLite, which has one writer, the single
  * writer never holds one long purge while deliveries wait to record their attempts: a batch is one
  * unit among the requests of a group commit, adding a millisecond or two to that commit. With 500
  * rows a batch, ingest at a fixed 500 msg/s answered in 10 ms (p50) while a purge ran, against 3 ms
@@ -112,7 +114,7 @@ public final class RetentionJob implements AutoCloseable {
             Object[] params = new Object[ids.size() + 1];
             ids.toArray(params);
             params[ids.size()] = before;
-            total += db.write(c -> Sql.update(c, "DELETE FROM messages WHERE id IN (" + Sql.placeholders(ids.size()) + ")"
+            total += db.writeBeside(c -> Sql.update(c, "DELETE FROM messages WHERE id IN (" + Sql.placeholders(ids.size()) + ")"
                     + " AND created_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.id AND d.status = 'pending')",
                     params));
             cursor = ids.getLast();
@@ -136,7 +138,7 @@ public final class RetentionJob implements AutoCloseable {
             if (ids.isEmpty()) {
                 break;
             }
-            total += db.write(c -> Sql.update(c, "DELETE FROM endpoints WHERE id IN (" + Sql.placeholders(ids.size()) + ") AND"
+            total += db.writeBeside(c -> Sql.update(c, "DELETE FROM endpoints WHERE id IN (" + Sql.placeholders(ids.size()) + ") AND"
                     + unreferenced, ids.toArray()));
             if (ids.size() < BATCH) {
                 break;
@@ -149,7 +151,7 @@ public final class RetentionJob implements AutoCloseable {
         long total = 0;
         int n;
         do {
-            n = db.write(c -> Sql.update(c, sql, before));
+            n = db.writeBeside(c -> Sql.update(c, sql, before));
             total += n;
         } while (n == BATCH && !closed);
         return total;

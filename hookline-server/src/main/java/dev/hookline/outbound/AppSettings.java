@@ -51,10 +51,22 @@ public record AppSettings(boolean httpsOnly, String testMessage) {
         return out.toString();
     }
 
+    /**
+     * Parsed settings by their stored text: read with the app on every request, and most apps share a
+     * few. Weighed by that text (a test message can be long): a million characters at most.
+     */
+    private static final com.github.benmanes.caffeine.cache.Cache<String, AppSettings> PARSED =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumWeight(1_000_000)
+                    .weigher((String stored, AppSettings parsed) -> stored.length()).build();
+
     static AppSettings fromStored(String stored) {
         if (stored == null) {
             return DEFAULT;
         }
+        return PARSED.get(stored, AppSettings::parse);
+    }
+
+    private static AppSettings parse(String stored) {
         try {
             JsonNode json = JSON.readTree(stored);
             JsonNode text = json.get("test_message");

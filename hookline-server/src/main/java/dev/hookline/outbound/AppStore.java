@@ -42,9 +42,15 @@ public final class AppStore {
         return db.read(c -> find(c, idOrUid)).orElseThrow(() -> new Failure.NotFound("app", idOrUid));
     }
 
-    /** Looks an app up inside a write, so the check and the write that depends on it are atomic. */
+    /**
+     * Looks an app up (inside a write, so the check and the write that depends on it are atomic). No
+     * uid has the shape of an app id (both APIs refuse one) or is the operational events' app's, so the
+     * one index that can hold it is read: {@code id = ? OR uid = ?} read both, on every request that
+     * names an app.
+     */
     static Optional<App> find(Connection c, String idOrUid) throws SQLException {
-        return Sql.one(c, "SELECT " + COLUMNS + " FROM apps WHERE id = ? OR uid = ?", AppStore::row, idOrUid, idOrUid);
+        boolean id = Ids.isId("app", idOrUid) || idOrUid.equals(OperationalEvents.APP_ID);
+        return Sql.one(c, "SELECT " + COLUMNS + " FROM apps WHERE " + (id ? "id" : "uid") + " = ?", AppStore::row, idOrUid);
     }
 
     /** Whether the app exists, inside the caller's transaction. */
