@@ -19,16 +19,18 @@ import org.slf4j.LoggerFactory;
  * deleted endpoints none of those reference any more, so no table grows without bound. A message
  * with a delivery still pending is never removed, however old.
  *
- * <p>Work is done in batches of {@link #BATCH} rows, each its own small transaction
- * ({@link Database#writeBeside}). On PostgreSQL a batch commits beside the group commit, on a
- * connection of its own, so no request waits for it. On SQLite, which has one writer, the single
+ * <p>Work is done in batches of {@link #BATCH} rows, each its own small transaction, so the single
  * writer never holds one long purge while deliveries wait to record their attempts: a batch is one
  * unit among the requests of a group commit, adding a millisecond or two to that commit. With 500
  * rows a batch, ingest at a fixed 500 msg/s answered in 10 ms (p50) while a purge ran, against 3 ms
  * without; with 100, in 4-7 ms, and the purge still went at ~40,000 rows/s (docs/benchmarks-scale.md,
  * scenario 4, has the figures of record). A run goes on until a table has nothing older left, so
  * the purge keeps up with any inflow the writer can take; an earlier cap of 200 batches a minute
- * purged at most 1,700 rows a second per table, less than one busy node writes.
+ * purged at most 1,700 rows a second per table, less than one busy node writes. On PostgreSQL,
+ * batches committed beside the group commit, on a connection of their own, were tried and measured
+ * worse (bench/scale scenario 4: ingest p99 at ~460 msg/s 96-103 ms while purging, against 32 ms with
+ * nothing to purge; in the group commit, at 064a252, 67 ms against 47): the purge then runs flat out
+ * beside ingest instead of taking turns with it in the writer.
  */
 public final class RetentionJob implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
@@ -114,7 +116,7 @@ public final class RetentionJob implements AutoCloseable {
             Object[] params = new Object[ids.size() + 1];
             ids.toArray(params);
             params[ids.size()] = before;
-            total += db.writeBeside(c -> Sql.update(c, "DELETE FROM messages WHERE id IN (" + Sql.placeholders(ids.size()) + ")"
+            total += db.write(c -> Sql.update(c, "DELETE FROM messages WHERE id IN (" + Sql.placeholders(ids.size()) + ")"
                     + " AND created_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.id AND d.status = 'pending')",
                     params));
             cursor = ids.getLast();
@@ -138,7 +140,7 @@ public final class RetentionJob implements AutoCloseable {
             if (ids.isEmpty()) {
                 break;
             }
-            total += db.writeBeside(c -> Sql.update(c, "DELETE FROM endpoints WHERE id IN (" + Sql.placeholders(ids.size()) + ") AND"
+            total += db.write(c -> Sql.update(c, "DELETE FROM endpoints WHERE id IN (" + Sql.placeholders(ids.size()) + ") AND"
                     + unreferenced, ids.toArray()));
             if (ids.size() < BATCH) {
                 break;
@@ -151,7 +153,7 @@ public final class RetentionJob implements AutoCloseable {
         long total = 0;
         int n;
         do {
-            n = db.writeBeside(c -> Sql.update(c, sql, before));
+            n = db.write(c -> Sql.update(c, sql, before));
             total += n;
         } while (n == BATCH && !closed);
         return total;

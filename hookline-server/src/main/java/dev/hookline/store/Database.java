@@ -177,45 +177,14 @@ public final class Database implements AutoCloseable {
         GroupCommitWriter.afterCommit(action);
     }
 
-    /**
-     * Runs {@code work} in a transaction of its own, beside the group commit where the database takes
-     * concurrent writers (PostgreSQL: on a pooled connection), so that bulk work such as a purge never
-     * lengthens the commits that requests wait for; on SQLite, which has one writer, in the next group
-     * commit. For work on rows no request writes (history past its retention): on PostgreSQL it can
-     * meet the writer's batches only as a deadlock, which the database breaks and the writer runs again.
-     */
-    public <T> T writeBeside(GroupCommitWriter.Work<T> work) {
-        if (dialect == Dialect.SQLITE) {
-            return write(work);
-        }
-        return onPooledConnection(c -> {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        });
-    }
-
     /** Runs {@code work} on a pooled read connection (auto-commit; sees every committed write). */
     public <T> T read(GroupCommitWriter.Work<T> work) {
-        // On SQLite, reads run on the pooled connection itself, which keeps its prepared statements:
-        // parsing each statement afresh was 22 % of the server's CPU in ingest (bench/profile-ingest
-        // with JFR: NativeDB.prepare_utf8 under the readers' prepareStatement). PostgreSQL's driver
-        // keeps its own per connection.
-        return onPooledConnection(c -> work.run(dialect == Dialect.SQLITE ? Sql.reusingStatements(c.unwrap(org.sqlite.SQLiteConnection.class)) : c));
-    }
-
-    /** Runs {@code work} on a connection of the pool; 503 when none is free or the database is down. */
-    private <T> T onPooledConnection(GroupCommitWriter.Work<T> work) {
         try (Connection c = readers.getConnection()) {
-            return work.run(c);
+            // On SQLite, reads run on the pooled connection itself, which keeps its prepared
+            // statements: parsing each statement afresh was 22 % of the server's CPU in ingest
+            // (bench/profile-ingest with JFR: NativeDB.prepare_utf8 under the readers'
+            // prepareStatement). PostgreSQL's driver keeps its own per connection.
+            return work.run(dialect == Dialect.SQLITE ? Sql.reusingStatements(c.unwrap(org.sqlite.SQLiteConnection.class)) : c);
         } catch (SQLTransientConnectionException e) {
             throw new Failure.Unavailable("no database connection is free", 1);
         } catch (SQLException e) {

@@ -199,43 +199,6 @@ class GroupCommitWriterTest {
         assertThat(effects).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(committed);
     }
 
-    /**
-     * Bulk work (a retention purge) on PostgreSQL commits in a transaction of its own, so a batch of
-     * requests never waits for it: here it commits while the writer is held by a unit. SQLite has one
-     * writer, so there it is a unit of the next batch.
-     */
-    @Test
-    void workBesideTheWriterDoesNotWaitForItsBatchOnPostgresql() throws Exception {
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            var held = pool.submit(() -> db.write(c -> {
-                holding.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return Sql.update(c, "INSERT INTO meta (name, value) VALUES ('held', 'v')");
-            }));
-            assertThat(holding.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-            var beside = pool.submit(() -> db.writeBeside(c -> Sql.update(c, "INSERT INTO meta (name, value) VALUES ('beside', 'v')")));
-            if (url == null) {
-                dev.hookline.testing.Await.until("the work to queue behind the held batch", java.time.Duration.ofSeconds(10),
-                        () -> db.queuedWrites() == 1);
-                assertThat(beside).isNotDone();
-            } else {
-                assertThat(beside.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
-                try (var other = otherConnection(); var rs = other.createStatement().executeQuery("SELECT value FROM meta WHERE name = 'beside'")) {
-                    assertThat(rs.next()).isTrue(); // committed while the writer's batch is still open
-                }
-            }
-            release.countDown();
-            assertThat(held.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
-            assertThat(beside.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
-        }
-    }
-
     @Test
     void aSqlErrorFailsOnlyItsOwnCaller() {
         assertThatThrownBy(() -> db.write(c -> Sql.update(c, "INSERT INTO no_such_table VALUES (1)")))
