@@ -120,8 +120,8 @@ public final class MessageStore {
         if (!targets.isEmpty()) {
             db.notifyOnCommit(c, DELIVERIES_CHANNEL);
         }
-        int fanout = targets.size();
-        db.afterCommit(() -> ingested.accept(fanout));
+        int deliveries = targets.size();
+        db.afterCommit(() -> ingested.accept(deliveries));
         return new Ingested(msg, true, targets.size());
     }
 
