@@ -18,6 +18,7 @@ import dev.hookline.signature.StandardWebhook;
 import dev.hookline.signature.TimestampedSignature;
 import dev.hookline.signature.WebhookVerificationException;
 import dev.hookline.store.Database;
+import dev.hookline.store.GroupCommitWriter.Lane;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -136,12 +137,14 @@ public final class InboundReceiver {
         String dedupeKey = config.dedupe() != null ? dedupeKey(config.dedupe(), headers, json) : replayKey(config.verification(), headers);
         InboundEvent event = new InboundEvent(Ids.next("evt"), source.id(), dedupeKey, contentType, masked(headers, config),
                 body, config.verification() == null && !config.apiKeyRequired() ? "not_required" : "verified", null, null, now);
-        JsonNode parsed = json;
-        Outcome outcome = db.write(c -> {
+        // routed before the write, as an API post is: the write names the endpoints it will lock
+        MessageStore.Routed routed = config.forward() == null ? null : messages.route(config.forward().appId(),
+                new NewMessage(name.name(), forwardedData(event, json), event.id(), null));
+        Outcome outcome = db.write(Lane.REQUESTS, routed == null ? List.of() : routed.endpointIds(), c -> {
             if (!events.insert(c, event)) {
                 return new Outcome.Accepted(events.byDedupeKey(c, source.id(), dedupeKey).orElseThrow(), true);
             }
-            return new Outcome.Accepted(forward(c, config.forward(), event, name, parsed, false), false);
+            return new Outcome.Accepted(forward(c, config.forward(), event, routed, name), false);
         });
         if (outcome instanceof Outcome.Accepted a && !a.duplicate()) {
             events.signal();
@@ -166,29 +169,29 @@ public final class InboundReceiver {
                 throw new IllegalStateException("a stored JSON body is unreadable", e);
             }
         }
-        JsonNode parsed = json;
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.putAll(stored.headers());
         // named by today's configuration: a replay after fixing the source's event path gets the right name
         EventName name = eventName(source.config().forward(), headers, json);
-        InboundEvent replayed = db.write(c -> forward(c, source.config().forward(), stored.forwardedAs(null, null), name, parsed, true));
+        // a replay is deliberately a new message: no idempotency key
+        MessageStore.Routed routed = messages.route(source.config().forward().appId(),
+                new NewMessage(name.name(), forwardedData(stored, json), null, null));
+        InboundEvent replayed = db.write(Lane.REQUESTS, routed.endpointIds(),
+                c -> forward(c, source.config().forward(), stored.forwardedAs(null, null), routed, name));
         messages.wake();
         return replayed;
     }
 
-    private InboundEvent forward(java.sql.Connection c, SourceConfig.Forward forward, InboundEvent event, EventName name,
-                                 JsonNode json, boolean replay) throws java.sql.SQLException {
+    /** Stores the message {@code routed} made of {@code event} (null: the source does not forward), linked to the event. */
+    private InboundEvent forward(java.sql.Connection c, SourceConfig.Forward forward, InboundEvent event, MessageStore.Routed routed,
+                                 EventName name) throws java.sql.SQLException {
         if (forward == null) {
             return event;
         }
         if (!AppStore.exists(c, forward.appId())) {
             return event; // the app was deleted after the source was set up: keep the event, held for pulling
         }
-        byte[] data = json == null || !json.isObject() ? wrap(event)
-                : JsonLimits.isPlainUtf8(event.body()) ? event.body()
-                : reencoded(json); // UTF-16 or UTF-32 (or a BOM): re-encoded, so every delivery is UTF-8
-        // The first forward uses the event id as the idempotency key; a replay is deliberately a new message.
-        var ingested = messages.ingestIn(c, forward.appId(), new NewMessage(name.name(), data, replay ? null : event.id(), null));
+        var ingested = messages.ingestIn(c, routed);
         events.linkMessage(c, event.id(), ingested.message().id(), name.note());
         return event.forwardedAs(ingested.message().id(), name.note());
     }
@@ -227,6 +230,13 @@ public final class InboundReceiver {
             }
         }
         return new EventName(forward.eventName(), problem + (forward.rejectUnnamed() ? "" : "; forwarded as " + forward.eventName()));
+    }
+
+    /** The data of the message an event is forwarded as. */
+    private static byte[] forwardedData(InboundEvent event, JsonNode json) {
+        return json == null || !json.isObject() ? wrap(event)
+                : JsonLimits.isPlainUtf8(event.body()) ? event.body()
+                : reencoded(json); // UTF-16 or UTF-32 (or a BOM): re-encoded, so every delivery is UTF-8
     }
 
     private static byte[] reencoded(JsonNode json) {

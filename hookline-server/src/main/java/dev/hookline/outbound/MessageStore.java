@@ -8,6 +8,7 @@ import dev.hookline.core.Page;
 import dev.hookline.core.PageRequest;
 import dev.hookline.core.WakeUp;
 import dev.hookline.store.Database;
+import dev.hookline.store.GroupCommitWriter.Lane;
 import dev.hookline.store.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -73,10 +74,9 @@ public final class MessageStore {
         // The app is not read again: the write below checks it still exists.
         Routed routed = db.read(c -> {
             schemas.check(c, m.event(), m.data());
-            Message msg = newMessage(app.id(), m);
-            return new Routed(msg, fanout.subscribers(c, app.id(), m.event(), m.channels(), new FilterView(msg)));
+            return routed(c, app.id(), m);
         });
-        Ingested result = db.write(c -> {
+        Ingested result = db.write(Lane.REQUESTS, routed.endpointIds(), c -> {
             if (!AppStore.exists(c, routed.message().appId())) {
                 throw new Failure.NotFound("app", app.id()); // deleted since it was read
             }
@@ -88,15 +88,39 @@ public final class MessageStore {
         return result;
     }
 
-    private record Routed(Message message, List<Endpoint> targets) {}
+    /** A message made and routed ahead of the write that stores it ({@link #route}). */
+    public record Routed(Message message, List<Endpoint> targets) {
+        /** The endpoints whose rows storing it locks, to name to the write ({@link Database#write(Lane, Collection, dev.hookline.store.GroupCommitWriter.Work)}). */
+        public List<String> endpointIds() {
+            return targets.stream().map(Endpoint::id).toList();
+        }
+    }
+
+    private Routed routed(Connection c, String appId, NewMessage m) throws SQLException {
+        Message msg = newMessage(appId, m);
+        return new Routed(msg, fanout.subscribers(c, appId, m.event(), m.channels(), new FilterView(msg)));
+    }
 
     /**
-     * {@link #ingest} inside a write the caller runs (so the message commits or not together with
-     * the caller's own rows). The caller calls {@link #wake()} once that write has committed.
+     * Makes {@code m} a message of the app and finds its endpoints, on a read connection, for a
+     * caller that stores it inside a write of its own ({@link #ingestIn(Connection, Routed)}): the
+     * routing stays out of the single writer, and the write can name the endpoints it will lock.
      */
+    public Routed route(String appId, NewMessage m) {
+        return db.read(c -> routed(c, appId, m));
+    }
+
+    /**
+     * Stores a message {@link #route}d before, inside a write the caller runs (so the message commits
+     * or not together with the caller's own rows). The caller calls {@link #wake()} once that write has committed.
+     */
+    public Ingested ingestIn(Connection c, Routed routed) throws SQLException {
+        return store(c, routed.message(), routed.targets());
+    }
+
+    /** {@link #ingestIn(Connection, Routed)}, routed inside the caller's write (operational events: rare, and their endpoints few). */
     public Ingested ingestIn(Connection c, String appId, NewMessage m) throws SQLException {
-        Message msg = newMessage(appId, m);
-        return store(c, msg, fanout.subscribers(c, appId, m.event(), m.channels(), new FilterView(msg)));
+        return ingestIn(c, routed(c, appId, m));
     }
 
     private Message newMessage(String appId, NewMessage m) {
@@ -141,7 +165,7 @@ public final class MessageStore {
 
     /** Sends {@code message} to one endpoint alone, whatever it subscribes to (the "test" button). */
     public Ingested sendTo(String appIdOrUid, Endpoint ep, NewMessage m) {
-        Ingested result = db.write(c -> {
+        Ingested result = db.write(Lane.REQUESTS, List.of(ep.id()), c -> {
             App app = AppStore.require(c, appIdOrUid);
             EndpointStore.requireExists(c, app.id(), ep.id()); // not deleted since the caller read it
             Message msg = newMessage(app.id(), m);

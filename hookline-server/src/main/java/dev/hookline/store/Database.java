@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Collection;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -38,7 +39,8 @@ public final class Database implements AutoCloseable {
     private Database(Dialect dialect, HikariDataSource readers, GroupCommitWriter.ConnectionSource writerSource, int writeQueueCapacity) {
         this.dialect = dialect;
         this.readers = readers;
-        this.writer = new GroupCommitWriter(writerSource, dialect, writeQueueCapacity, MAX_BATCH, COMMIT_WAIT_MILLIS);
+        this.writer = new GroupCommitWriter(writerSource, dialect, dialect == Dialect.POSTGRESQL ? Database::lockEndpoints : null,
+                writeQueueCapacity, MAX_BATCH, COMMIT_WAIT_MILLIS);
     }
 
     /** Opens (creating if needed) the SQLite database {@code hookline.db} in {@code dataDir}, migrated. */
@@ -170,6 +172,23 @@ public final class Database implements AutoCloseable {
     /** {@link #write} in the given lane: the dispatcher writes in {@link GroupCommitWriter.Lane#DELIVERIES}. */
     public <T> T write(GroupCommitWriter.Lane lane, GroupCommitWriter.Work<T> work) {
         return writer.execute(lane, work);
+    }
+
+    /**
+     * {@link #write(GroupCommitWriter.Lane, GroupCommitWriter.Work)} for work that will lock the rows of
+     * the endpoints {@code endpointIds} (to write their queue heads or health): on PostgreSQL its batch
+     * locks them all first, in id order, so that two nodes' batches never take them in opposite orders
+     * and deadlock ({@link GroupCommitWriter}).
+     */
+    public <T> T write(GroupCommitWriter.Lane lane, Collection<String> endpointIds, GroupCommitWriter.Work<T> work) {
+        return writer.execute(lane, endpointIds, work);
+    }
+
+    /** The batch's endpoint locks, in the order every node takes them. */
+    private static void lockEndpoints(Connection c, Collection<String> endpointIds) throws SQLException {
+        // each row returned is locked, in the ORDER BY's order
+        Sql.list(c, "SELECT id FROM endpoints WHERE id = ANY (?) ORDER BY id FOR NO KEY UPDATE", rs -> null,
+                c.createArrayOf("text", endpointIds.toArray()));
     }
 
     /** Runs {@code action} once the write unit now running commits, never if it rolls back ({@link GroupCommitWriter#afterCommit}). */

@@ -44,9 +44,9 @@ public enum Dialect {
         return lockRows;
     }
 
-    /** {@link #lockRows()} for a select that joins other tables: only the rows of the table {@code alias} names are locked. */
-    public String lockRows(String alias) {
-        return lockRows.isEmpty() ? "" : " FOR NO KEY UPDATE OF " + alias + " SKIP LOCKED";
+    /** {@link #lockRows()} for a select that joins other tables: only the rows of the tables {@code aliases} name are locked. */
+    public String lockRows(String... aliases) {
+        return lockRows.isEmpty() ? "" : " FOR NO KEY UPDATE OF " + String.join(", ", aliases) + " SKIP LOCKED";
     }
 
     /**

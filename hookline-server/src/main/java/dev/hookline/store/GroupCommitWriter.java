@@ -6,7 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -40,6 +43,13 @@ import org.slf4j.LoggerFactory;
  *       memory grow. {@link Lane#DELIVERIES} (claims and attempt records) has its own capacity
  *       and goes first into each batch, so a flood of API writes can neither refuse nor delay the
  *       record of a request already made (a refused record would send that webhook again).</li>
+ *   <li>On PostgreSQL, two nodes' batches must not lock the same rows in opposite orders: each
+ *       would wait for the other until PostgreSQL ends one (after its {@code deadlock_timeout}, a
+ *       second by default) and the batch runs again, every request in it that much later. A unit
+ *       names the rows it will wait for ({@link #execute(Lane, Collection, Work)}); the batch takes
+ *       all of them first, in one statement and one order ({@link Locker}), so its units then find
+ *       them held already. What a unit locks without naming it, it must take with {@code SKIP LOCKED}
+ *       (or rarely: such a wait can still meet another node's batch the other way round).</li>
  * </ul>
  *
  * <p>Why one writer: SQLite allows one writing transaction at a time, and on any database a batch
@@ -68,7 +78,16 @@ public final class GroupCommitWriter implements AutoCloseable {
         DELIVERIES
     }
 
-    private record Task<T>(Work<T> work, CompletableFuture<T> done, long queuedAtNanos) {}
+    /**
+     * Locks the rows named by a batch's units, at the start of its transaction, in an order every
+     * node follows (on PostgreSQL: one {@code SELECT ... ORDER BY ... FOR NO KEY UPDATE}).
+     */
+    @FunctionalInterface
+    public interface Locker {
+        void lock(Connection connection, Collection<String> keys) throws SQLException;
+    }
+
+    private record Task<T>(Work<T> work, Collection<String> locks, CompletableFuture<T> done, long queuedAtNanos) {}
 
     /** Told of each committed batch (for metrics): its size, how long its oldest unit waited, how long the transaction took. */
     @FunctionalInterface
@@ -90,6 +109,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private boolean closed; // guarded by lock
     private volatile BatchObserver observer = (units, wait, transaction) -> { };
     private final boolean oneTrip;
+    private final Locker locker; // null: nothing to lock ahead (SQLite has one writer)
     private Connection connection;
     /** The writer whose thread this is: units reach their batch's {@link #afterCommit} list through it. */
     private static final ThreadLocal<GroupCommitWriter> RUNNING = new ThreadLocal<>();
@@ -104,7 +124,14 @@ public final class GroupCommitWriter implements AutoCloseable {
      * bounds each lane.
      */
     public GroupCommitWriter(ConnectionSource source, Dialect dialect, int queueCapacity, int maxBatch, long commitWaitMillis) {
+        this(source, dialect, null, queueCapacity, maxBatch, commitWaitMillis);
+    }
+
+    /** The same, taking the rows units name with {@code locker} at the start of each batch. */
+    public GroupCommitWriter(ConnectionSource source, Dialect dialect, Locker locker, int queueCapacity, int maxBatch,
+                             long commitWaitMillis) {
         this.source = source;
+        this.locker = locker;
         this.begin = dialect.beginWrite();
         this.oneTrip = dialect == Dialect.POSTGRESQL;
         this.capacity = queueCapacity;
@@ -126,9 +153,22 @@ public final class GroupCommitWriter implements AutoCloseable {
         return execute(lane, work, commitWaitMillis);
     }
 
+    /**
+     * {@link #execute(Lane, Work)} for a unit that will wait for the locks of the rows {@code locks}
+     * names (on PostgreSQL, endpoint ids: {@link Database#write(Lane, Collection, Work)}): its batch
+     * takes them before any unit runs.
+     */
+    public <T> T execute(Lane lane, Collection<String> locks, Work<T> work) {
+        return execute(lane, locks, work, commitWaitMillis);
+    }
+
     /** {@link #execute(Lane, Work)}, giving up (503) after {@code waitMillis} (a readiness probe must answer fast). */
     public <T> T execute(Lane lane, Work<T> work, long waitMillis) {
-        Task<T> task = new Task<>(work, new CompletableFuture<>(), System.nanoTime());
+        return execute(lane, List.of(), work, waitMillis);
+    }
+
+    private <T> T execute(Lane lane, Collection<String> locks, Work<T> work, long waitMillis) {
+        Task<T> task = new Task<>(work, locks, new CompletableFuture<>(), System.nanoTime());
         lock.lock();
         try {
             if (closed) {
@@ -329,6 +369,16 @@ public final class GroupCommitWriter implements AutoCloseable {
         // The statements that end one unit and open the next go together: on PostgreSQL in one
         // round trip (a unit of three statements paid two more for its savepoint).
         List<String> pending = new ArrayList<>(List.of(begin));
+        if (locker != null) {
+            Set<String> locks = new HashSet<>();
+            for (Task<?> task : batch) {
+                locks.addAll(task.locks());
+            }
+            if (!locks.isEmpty()) {
+                send(c, pending);
+                locker.lock(c, locks);
+            }
+        }
         for (Task<?> task : batch) {
             if (guarded) {
                 pending.add("SAVEPOINT unit");

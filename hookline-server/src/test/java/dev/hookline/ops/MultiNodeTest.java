@@ -41,15 +41,12 @@ class MultiNodeTest {
     @Test
     void threeNodesShareTheWorkAndSurviveOneBeingKilled() throws Exception {
         String databaseUrl = TestPostgres.newDatabase();
-        Map<String, String> env = Map.of("HOOKLINE_DATABASE_URL", databaseUrl, "HOOKLINE_MASTER_KEY", MASTER_KEY);
         int n = 900;
         // one request in five fails, so deliveries are retried, and retries may land on any node
         Receiver receiver = new Receiver().answeringBy(i -> i % 5 == 0 ? 500 : 200);
         List<ServerProcess> nodes = new ArrayList<>();
         try (receiver) {
-            for (int i = 0; i < 3; i++) {
-                nodes.add(new ServerProcess(Files.createDirectories(dir.resolve("node" + i)), env).start());
-            }
+            startNodes(nodes, 3, databaseUrl);
             ApiClient first = ApiClient.at(nodes.get(0).baseUrl());
             String app = first.createApp("Shared");
             first.createEndpoint(app, "{\"url\":\"" + receiver.url() + "\",\"timeout_ms\":2000,\"retry\":{\"schedule\":[1,1,1,1,1,1,1,1,1,1]}}");
@@ -95,6 +92,68 @@ class MultiNodeTest {
             assertAttemptNumbersAreUniqueAndContiguous(databaseUrl);
         } finally {
             nodes.forEach(ServerProcess::close);
+        }
+    }
+
+    /**
+     * Two nodes ingesting messages that fan out to ten endpoints each, in two apps, while a fifth of
+     * the attempts fail and are retried: every node's group commit queues deliveries and moves the
+     * queue heads of many endpoints in one transaction, the two nodes at once. PostgreSQL must not
+     * find a deadlock among them (it would end one node's whole batch after its deadlock timeout,
+     * a second by default, and the batch would run again: every request in it a second late).
+     */
+    @Test
+    void twoNodesFanningOutToManyEndpointsNeverDeadlock() throws Exception {
+        String databaseUrl = TestPostgres.newDatabase();
+        int n = 400;
+        Receiver receiver = new Receiver().answeringBy(i -> i % 5 == 0 ? 500 : 200);
+        List<ServerProcess> nodes = new ArrayList<>();
+        try (receiver) {
+            startNodes(nodes, 2, databaseUrl);
+            ApiClient first = ApiClient.at(nodes.get(0).baseUrl());
+            List<String> apps = List.of(first.createApp("One"), first.createApp("Two"));
+            for (String app : apps) {
+                for (int e = 0; e < 10; e++) {
+                    first.createEndpoint(app, "{\"url\":\"" + receiver.url() + "/" + e + "\",\"timeout_ms\":2000,"
+                            + "\"retry\":{\"schedule\":[1,1,1,1,1,1,1,1,1,1]}}");
+                }
+            }
+            long deadlocksBefore = deadlocks(databaseUrl);
+            AtomicInteger next = new AtomicInteger();
+            try (var producers = Executors.newFixedThreadPool(8)) {
+                for (int t = 0; t < 8; t++) {
+                    producers.execute(() -> {
+                        for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                            var r = ApiClient.at(nodes.get(i % 2).baseUrl()).post("/v1/apps/" + apps.get((i / 2) % 2) + "/messages",
+                                    "{\"event\":\"tick\",\"data\":{\"i\":" + i + "}}");
+                            assertThat(r.status()).isEqualTo(202);
+                        }
+                    });
+                }
+            }
+            Await.until("every delivery to settle", Duration.ofSeconds(120), () -> pending(databaseUrl) == 0);
+            assertThat(receiver.count()).isGreaterThanOrEqualTo(n * 10);
+            assertThat(deadlocks(databaseUrl) - deadlocksBefore).as("deadlocks PostgreSQL found").isZero();
+        } finally {
+            nodes.forEach(ServerProcess::close);
+        }
+    }
+
+    private static long deadlocks(String url) {
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts {@code count} server processes on the one database, each with a data folder of its own. */
+    private void startNodes(List<ServerProcess> nodes, int count, String databaseUrl) throws java.io.IOException {
+        Map<String, String> env = Map.of("HOOKLINE_DATABASE_URL", databaseUrl, "HOOKLINE_MASTER_KEY", MASTER_KEY);
+        for (int i = 0; i < count; i++) {
+            nodes.add(new ServerProcess(Files.createDirectories(dir.resolve("node" + i)), env).start());
         }
     }
 

@@ -76,34 +76,67 @@ class GroupCommitWriterTest {
         GroupCommitWriter.ConnectionSource counting = () -> countingCommits(DriverManager.getConnection(jdbc), commits);
         int callers = 250;
         try (GroupCommitWriter writer = new GroupCommitWriter(counting, db.dialect(), 10_000, 100, 30_000)) {
-            CountDownLatch holding = new CountDownLatch(1);
-            CountDownLatch othersQueued = new CountDownLatch(1);
-            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                // The first unit holds the writer until every other caller is waiting in its queue.
-                pool.execute(() -> writer.execute(c -> {
-                    holding.countDown();
-                    try {
-                        othersQueued.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return Sql.update(c, "INSERT INTO meta (name, value) VALUES ('first', 'v')");
-                }));
-                assertThat(holding.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            whileTheFirstUnitHoldsTheWriter(writer, c -> Sql.update(c, "INSERT INTO meta (name, value) VALUES ('first', 'v')"), callers, pool -> {
                 for (int i = 0; i < callers; i++) {
                     String name = "q" + i;
                     pool.execute(() -> writer.execute(c -> Sql.update(c, "INSERT INTO meta (name, value) VALUES (?, 'v')", name)));
                 }
-                dev.hookline.testing.Await.until("every other caller to queue", java.time.Duration.ofSeconds(10),
-                        () -> writer.queued() == callers);
-                othersQueued.countDown();
-            }
+            });
         }
         // one transaction for the first unit, then the 250 waiting in batches of at most 100: 3 more
         assertThat(commits.get()).isEqualTo(1 + 3);
         java.util.Optional<Integer> rows = db.read(c -> Sql.one(c, "SELECT COUNT(*) FROM meta WHERE name = 'first' OR name LIKE 'q%'",
                 rs -> rs.getInt(1)));
         assertThat(rows).hasValue(callers + 1);
+    }
+
+    /**
+     * The rows units say they will lock are taken once per batch, all together, before its first unit
+     * runs (on PostgreSQL, the endpoint rows, in id order: two nodes' batches never take them in
+     * opposite orders; MultiNodeTest has the deadlocks that happened when they did).
+     */
+    @Test
+    void theRowsABatchsUnitsNameAreLockedTogetherBeforeAnyOfThemRuns() throws Exception {
+        String jdbc = url == null ? "jdbc:sqlite:" + dir.resolve("hookline.db") : url;
+        List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        GroupCommitWriter.Locker recording = (c, keys) -> events.add("lock " + new java.util.TreeSet<>(keys));
+        try (GroupCommitWriter writer = new GroupCommitWriter(() -> DriverManager.getConnection(jdbc), db.dialect(), recording,
+                10_000, 100, 30_000)) {
+            whileTheFirstUnitHoldsTheWriter(writer, c -> events.add("first"), 3, pool -> {
+                pool.execute(() -> writer.execute(GroupCommitWriter.Lane.REQUESTS, List.of("ep_b", "ep_a"), c -> events.add("unit")));
+                pool.execute(() -> writer.execute(GroupCommitWriter.Lane.DELIVERIES, List.of("ep_c", "ep_a"), c -> events.add("unit")));
+                pool.execute(() -> writer.execute(c -> events.add("unit")));
+            });
+        }
+        // the first batch named nothing: no lock; the second took all three rows first, once
+        assertThat(events).containsExactly("first", "lock [ep_a, ep_b, ep_c]", "unit", "unit", "unit");
+    }
+
+    /**
+     * Runs {@code first} in the writer and holds it there, its batch open, while {@code queue} hands
+     * the writer more work (on a pool whose tasks it waits for), until {@code queued} units are
+     * waiting: they then go together, in the next batch.
+     */
+    private static void whileTheFirstUnitHoldsTheWriter(GroupCommitWriter writer, GroupCommitWriter.Work<?> first, int queued,
+                                                         java.util.function.Consumer<java.util.concurrent.ExecutorService> queue)
+            throws InterruptedException {
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch othersQueued = new CountDownLatch(1);
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            pool.execute(() -> writer.execute(c -> {
+                holding.countDown();
+                try {
+                    othersQueued.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return first.run(c);
+            }));
+            assertThat(holding.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            queue.accept(pool);
+            dev.hookline.testing.Await.until("the others to queue", java.time.Duration.ofSeconds(10), () -> writer.queued() == queued);
+            othersQueued.countDown();
+        }
     }
 
     /** The connection, counting every COMMIT the writer issues on it. */
