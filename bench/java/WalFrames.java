@@ -66,13 +66,14 @@ public final class WalFrames {
             }
         }
         Map<String, Long> frames = new HashMap<>();
-        long commits = 0;
+        long commitFrames = 0;
         for (int i = start.committedFrames; i < end.committedFrames; i++) {
             frames.merge(owners.getOrDefault(end.pages.get(i), "(freed since)"), 1L, Long::sum);
             if (end.commitFrames.get(i)) {
-                commits++;
+                commitFrames++;
             }
         }
+        long commits = commitFrames;
         long total = end.committedFrames - start.committedFrames;
         System.out.printf("# SQLite log: %d frames of %d bytes in %d commits: %.1f a commit, %.2f a message (%.1f KiB)%n", total,
                 end.pageSize, commits, total / (double) commits, total / (double) messages, total * (end.pageSize + FRAME_HEADER) / 1024.0 / messages);
