@@ -67,10 +67,11 @@ import org.slf4j.LoggerFactory;
  * and an enqueue that lowers the head take turns on the endpoint row.) And the endpoint rows
  * themselves are taken in one order: a write that will wait for some names them to its batch
  * ({@link Database#write(Lane, Collection, dev.hookline.store.GroupCommitWriter.Work)}: an ingest its
- * targets, a record its endpoint), which locks them all, sorted, before its first unit; the claim,
- * which names none, waits for none (it skips what is locked, expired leases included). Two nodes
- * fanning out to the same ten endpoints while recording attempts met 46 deadlocks in 600 messages
- * before (each a batch held for PostgreSQL's deadlock timeout, a second), none after (MultiNodeTest).
+ * targets, a record its endpoint and, when it failed, the operational app's), which locks them all,
+ * sorted, before its first unit; the claim, which names none, waits for none (it skips what is
+ * locked, expired leases included). Two nodes fanning 600 messages out to two apps of ten endpoints
+ * while recording attempts met 46 deadlocks before (each a batch held for PostgreSQL's deadlock
+ * timeout, a second), none after (MultiNodeTest).
  */
 public final class DeliveryQueue {
     /** Endpoint state changes, under one logger name with the API's enable and disable (EndpointStore). */
@@ -259,7 +260,12 @@ public final class DeliveryQueue {
      */
     Optional<DeliveryLifecycle.Transition> record(DeliveryClaim claim, Endpoint endpoint, RetryPolicy retry, SendResult result,
                                                   long now, double jitter) {
-        Recorded recorded = db.write(Lane.DELIVERIES, List.of(claim.endpointId()), c -> {
+        // a failure may report itself to the operational app's endpoints, whose rows queueing locks
+        List<String> locked = new ArrayList<>(List.of(claim.endpointId()));
+        if (!result.succeeded() && operational != null) {
+            locked.addAll(operational.endpointsFor(endpoint));
+        }
+        Recorded recorded = db.write(Lane.DELIVERIES, locked, c -> {
             if (result.succeeded()) {
                 return recordSuccess(c, claim, endpoint, result, now);
             }

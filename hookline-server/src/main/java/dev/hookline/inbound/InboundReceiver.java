@@ -182,7 +182,7 @@ public final class InboundReceiver {
         return replayed;
     }
 
-    /** Stores the message {@code routed} made of {@code event} (null: the source does not forward), linked to the event. */
+    /** Stores the message {@code routed} made of {@code event}, linked to the event; nothing when the source does not forward. */
     private InboundEvent forward(java.sql.Connection c, SourceConfig.Forward forward, InboundEvent event, MessageStore.Routed routed,
                                  EventName name) throws java.sql.SQLException {
         if (forward == null) {

@@ -13,6 +13,7 @@ import dev.hookline.core.SecretRules;
 import dev.hookline.signature.SignatureScheme;
 import dev.hookline.signature.WebhookSecret;
 import dev.hookline.store.Database;
+import dev.hookline.store.GroupCommitWriter.Lane;
 import dev.hookline.store.Sql;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -194,7 +195,7 @@ public final class EndpointStore {
         String newUrl = patch.has("url") ? url(patch) : null;
         Boolean enabled = patch.bool("enabled");
         String newUid = uid(patch);
-        Change change = db.write(c -> {
+        Change change = db.write(Lane.REQUESTS, List.of(endpointId), c -> {
             App app = AppStore.require(c, appIdOrUid);
             Endpoint current = require(c, app.id(), endpointId);
             String uid = patch.present("uid") ? newUid : current.uid();
@@ -251,7 +252,7 @@ public final class EndpointStore {
      * finishes and records itself).
      */
     public void delete(String appIdOrUid, String endpointId) {
-        db.write(c -> {
+        db.write(Lane.REQUESTS, List.of(endpointId), c -> {
             Endpoint ep = require(c, AppStore.require(c, appIdOrUid).id(), endpointId);
             long now = clock.millis();
             Sql.update(c, "UPDATE endpoints SET deleted_at = ?, enabled = 0, uid = NULL, updated_at = ? WHERE id = ?",
@@ -271,7 +272,7 @@ public final class EndpointStore {
      * ({@link RetiredSecrets}). Returns the new secret in clear, to be shown once.
      */
     public String rotateSecret(String appIdOrUid, String endpointId, String newSecret) {
-        return db.write(c -> {
+        return db.write(Lane.REQUESTS, List.of(endpointId), c -> {
             Endpoint ep = require(c, AppStore.require(c, appIdOrUid).id(), endpointId);
             String secret = newSecret("secret", newSecret, ep.policy().signature());
             long now = clock.millis();

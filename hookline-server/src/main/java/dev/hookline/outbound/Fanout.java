@@ -59,14 +59,8 @@ public final class Fanout {
      */
     public List<Endpoint> subscribers(Connection c, String appId, String event, List<String> channels, Supplier<JsonNode> message)
             throws SQLException {
-        long version = Sql.one(c, "SELECT endpoints_version FROM apps WHERE id = ?", rs -> rs.getLong(1), appId).orElse(-1L);
-        Table table = tables.getIfPresent(appId);
-        if (table == null || table.version != version) {
-            table = new Table(version, endpoints.enabledOf(c, appId));
-            tables.put(appId, table);
-        }
         List<Endpoint> out = new ArrayList<>();
-        for (Endpoint ep : table.candidates(event, channels)) {
+        for (Endpoint ep : table(c, appId).candidates(event, channels)) {
             if (ep.policy().passes(message)) {
                 out.add(ep);
             }
@@ -74,16 +68,34 @@ public final class Fanout {
         return out;
     }
 
+    /** The ids of the app's enabled endpoints: every endpoint {@link #subscribers} may answer. */
+    public List<String> enabledIds(Connection c, String appId) throws SQLException {
+        return table(c, appId).ids;
+    }
+
+    /** The app's table as of its current endpoints version, built again when that changed. */
+    private Table table(Connection c, String appId) throws SQLException {
+        long version = Sql.one(c, "SELECT endpoints_version FROM apps WHERE id = ?", rs -> rs.getLong(1), appId).orElse(-1L);
+        Table table = tables.getIfPresent(appId);
+        if (table == null || table.version != version) {
+            table = new Table(version, endpoints.enabledOf(c, appId));
+            tables.put(appId, table);
+        }
+        return table;
+    }
+
     /** The index of one app's enabled endpoints, as of {@code version}. Immutable once built. */
     static final class Table {
         final long version;
         final int size;
+        final List<String> ids;
         private final EventIndex unscoped = new EventIndex();
         private final Map<String, EventIndex> byChannel = new HashMap<>();
 
         Table(long version, List<Endpoint> enabled) {
             this.version = version;
             this.size = enabled.size();
+            this.ids = enabled.stream().map(Endpoint::id).toList();
             for (Endpoint ep : enabled) {
                 List<String> channels = ep.policy().channels();
                 if (channels == null) {

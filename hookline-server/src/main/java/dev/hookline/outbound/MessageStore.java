@@ -101,6 +101,11 @@ public final class MessageStore {
         return new Routed(msg, fanout.subscribers(c, appId, m.event(), m.channels(), new FilterView(msg)));
     }
 
+    /** The ids of the app's enabled endpoints (a message of the app can be queued for no other), read now. */
+    public List<String> enabledEndpointIds(String appId) {
+        return db.read(c -> fanout.enabledIds(c, appId));
+    }
+
     /**
      * Makes {@code m} a message of the app and finds its endpoints, on a read connection, for a
      * caller that stores it inside a write of its own ({@link #ingestIn(Connection, Routed)}): the
@@ -118,7 +123,10 @@ public final class MessageStore {
         return store(c, routed.message(), routed.targets());
     }
 
-    /** {@link #ingestIn(Connection, Routed)}, routed inside the caller's write (operational events: rare, and their endpoints few). */
+    /**
+     * {@link #ingestIn(Connection, Routed)}, routed inside the caller's write (operational events),
+     * whose write names the app's endpoints ({@link #enabledEndpointIds}) to its batch beforehand.
+     */
     public Ingested ingestIn(Connection c, String appId, NewMessage m) throws SQLException {
         return ingestIn(c, routed(c, appId, m));
     }

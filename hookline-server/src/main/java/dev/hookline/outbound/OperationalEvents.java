@@ -6,6 +6,7 @@ import dev.hookline.core.Times;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * Operational webhooks: what happens to endpoints and deliveries, sent as messages of a built-in
@@ -36,6 +37,15 @@ public final class OperationalEvents {
         data.put("endpoint_id", endpoint.id());
         data.put("url", endpoint.url());
         return data;
+    }
+
+    /**
+     * The endpoints an event about {@code subject} may be queued for, read before a write that may
+     * {@link #emit} it: queueing locks their rows, so that write names them to its batch
+     * ({@link dev.hookline.store.Database#write}). None for the operational app's own endpoints.
+     */
+    public List<String> endpointsFor(Endpoint subject) {
+        return subject.appId().equals(APP_ID) ? List.of() : messages.enabledEndpointIds(APP_ID);
     }
 
     /**

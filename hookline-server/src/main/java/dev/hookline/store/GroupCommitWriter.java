@@ -370,11 +370,16 @@ public final class GroupCommitWriter implements AutoCloseable {
         // round trip (a unit of three statements paid two more for its savepoint).
         List<String> pending = new ArrayList<>(List.of(begin));
         if (locker != null) {
-            Set<String> locks = new HashSet<>();
+            Set<String> locks = null;
             for (Task<?> task : batch) {
-                locks.addAll(task.locks());
+                if (!task.locks().isEmpty()) {
+                    if (locks == null) {
+                        locks = new HashSet<>();
+                    }
+                    locks.addAll(task.locks());
+                }
             }
-            if (!locks.isEmpty()) {
+            if (locks != null) {
                 send(c, pending);
                 locker.lock(c, locks);
             }
