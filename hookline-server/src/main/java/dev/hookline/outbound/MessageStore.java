@@ -124,8 +124,10 @@ public final class MessageStore {
     }
 
     /**
-     * {@link #ingestIn(Connection, Routed)}, routed inside the caller's write (operational events),
-     * whose write names the app's endpoints ({@link #enabledEndpointIds}) to its batch beforehand.
+     * {@link #ingestIn(Connection, Routed)}, routed inside the caller's write (operational events).
+     * Queueing locks the targets' rows: a caller on a busy path names the app's endpoints
+     * ({@link #enabledEndpointIds}) to its write beforehand (a failed attempt's record does; the rare
+     * API-key and endpoint-enabled events do not).
      */
     public Ingested ingestIn(Connection c, String appId, NewMessage m) throws SQLException {
         return ingestIn(c, routed(c, appId, m));
