@@ -16,6 +16,8 @@ import java.util.Optional;
 /** Apps, addressed by id ({@code app_…}) or by the caller's own {@code uid}. */
 public final class AppStore {
     private static final String COLUMNS = "id, uid, name, settings, created_at, updated_at";
+    /** {@link #COLUMNS} and the {@link App.Versions} read with them. */
+    private static final String READ_COLUMNS = COLUMNS + ", endpoints_version, " + EventSchemas.VERSION_SQL + " AS event_types_version";
 
     private final Database db;
     private final Clock clock;
@@ -31,7 +33,7 @@ public final class AppStore {
                 throw new Failure.Conflict("an app with uid '" + uid + "' already exists");
             }
             long now = clock.millis();
-            App app = new App(Ids.next("app"), uid, name, settings, now, now);
+            App app = new App(Ids.next("app"), uid, name, settings, now, now, null);
             Sql.update(c, "INSERT INTO apps (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
                     app.id(), app.uid(), app.name(), settings.toStored(), now, now);
             return app;
@@ -50,7 +52,7 @@ public final class AppStore {
      */
     static Optional<App> find(Connection c, String idOrUid) throws SQLException {
         boolean id = Ids.isId("app", idOrUid) || idOrUid.equals(OperationalEvents.APP_ID);
-        return Sql.one(c, "SELECT " + COLUMNS + " FROM apps WHERE " + (id ? "id" : "uid") + " = ?", AppStore::row, idOrUid);
+        return Sql.one(c, "SELECT " + READ_COLUMNS + " FROM apps WHERE " + (id ? "id" : "uid") + " = ?", AppStore::row, idOrUid);
     }
 
     /** Whether the app exists, inside the caller's transaction. */
@@ -64,7 +66,7 @@ public final class AppStore {
 
     public Page<App> list(PageRequest page, String onlyAppId) {
         return db.read(c -> Page.of(Sql.list(c,
-                "SELECT " + COLUMNS + " FROM apps WHERE " + page.cursorSql("id") + " AND id <> '" + OperationalEvents.APP_ID + "'"
+                "SELECT " + READ_COLUMNS + " FROM apps WHERE " + page.cursorSql("id") + " AND id <> '" + OperationalEvents.APP_ID + "'"
                         + " AND (CAST(? AS TEXT) IS NULL OR id = ?)" + page.orderSql("id"),
                 AppStore::row, page.afterOrStart(), onlyAppId, onlyAppId, page.limit() + 1), page.limit(), App::id));
     }
@@ -89,7 +91,7 @@ public final class AppStore {
                 }
             }
             App updated = new App(app.id(), uid == null ? app.uid() : uid, name == null ? app.name() : name, changed,
-                    app.createdAt(), clock.millis());
+                    app.createdAt(), clock.millis(), null);
             Sql.update(c, "UPDATE apps SET uid = ?, name = ?, settings = ?, updated_at = ? WHERE id = ?",
                     updated.uid(), updated.name(), changed.toStored(), updated.updatedAt(), app.id());
             return updated;
@@ -105,8 +107,18 @@ public final class AppStore {
         });
     }
 
+    /** The versions ingest checks its copies against ({@link App.Versions}), for an app read without them. */
+    static App.Versions versions(Connection c, String appId) throws SQLException {
+        return Sql.one(c, "SELECT endpoints_version, " + EventSchemas.VERSION_SQL + " AS event_types_version FROM apps WHERE id = ?",
+                AppStore::versions, appId).orElse(new App.Versions(-1, -1));
+    }
+
     private static App row(ResultSet rs) throws SQLException {
         return new App(rs.getString("id"), rs.getString("uid"), rs.getString("name"),
-                AppSettings.fromStored(rs.getString("settings")), rs.getLong("created_at"), rs.getLong("updated_at"));
+                AppSettings.fromStored(rs.getString("settings")), rs.getLong("created_at"), rs.getLong("updated_at"), versions(rs));
+    }
+
+    private static App.Versions versions(ResultSet rs) throws SQLException {
+        return new App.Versions(rs.getLong("endpoints_version"), EventSchemas.version(rs.getString("event_types_version")));
     }
 }

@@ -13,6 +13,8 @@ import dev.hookline.store.Sql;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -23,6 +25,11 @@ import java.util.stream.Collectors;
  * Schema 2020-12 (the dialect when a schema names none), compiled once per version of the event
  * type and kept while its {@code updated_at} is unchanged. A schema refers to nothing outside itself:
  * {@code $ref}s to other documents are not fetched.
+ *
+ * <p>Which types are enforced is held in memory as of a version of the event types ({@link #changed},
+ * in every write that changes one), which ingest reads with the app ({@link App.Versions}): a message
+ * of a type not enforced costs no read, and the set is read again on the first message after a change,
+ * on every node.
  */
 public final class EventSchemas {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,9 +41,28 @@ public final class EventSchemas {
     /** At most this many problems are named in the 422: the first few are what a producer needs. */
     private static final int MAX_PROBLEMS = 5;
 
+    /** The event types' version, as a scalar subquery (text, null before the first change): {@link #version(String)} reads it. */
+    static final String VERSION_SQL = "(SELECT value FROM meta WHERE name = 'event_types_version')";
+
     private record Compiled(long updatedAt, JsonSchema schema) {}
 
+    /** The enforced types as of {@code version}: each one's name and {@code updated_at}. Read no earlier than the version was. */
+    private record Enforced(long version, Map<String, Long> updatedAt) {}
+
     private final Cache<String, Compiled> compiled = Caffeine.newBuilder().maximumSize(10_000).build();
+    private volatile Enforced enforced;
+
+    /** Marks the event types changed, inside the caller's write: every node reads the enforced ones again before its next check. */
+    static void changed(Connection c) throws SQLException {
+        // random, not the old one plus one: a set read inside a write that then rolled back must never come back
+        Sql.update(c, "INSERT INTO meta (name, value) VALUES ('event_types_version', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
+    }
+
+    /** The version {@link #VERSION_SQL} read: 0 before the event types first changed. */
+    static long version(String stored) {
+        return stored == null ? 0 : Long.parseLong(stored);
+    }
 
     /** Compiles {@code schema} (422 on {@code field} when it is not a usable schema). */
     static JsonSchema compile(String field, String schema) {
@@ -49,17 +75,32 @@ public final class EventSchemas {
         }
     }
 
-    /** Refuses {@code data} (422 on {@code data}) when {@code event}'s type is enforced and data does not match its schema. */
-    public void check(Connection c, String event, byte[] data) throws SQLException {
-        Optional<EventType> type = Sql.one(c, "SELECT * FROM event_types WHERE name = ? AND validate = 1", EventTypeStore::row, event);
-        if (type.isEmpty() || type.get().schema() == null) {
+    /**
+     * Refuses {@code data} (422 on {@code data}) when {@code event}'s type is enforced and data does
+     * not match its schema; {@code version} is the event types' version, read no earlier than the request began.
+     */
+    public void check(Connection c, long version, String event, byte[] data) throws SQLException {
+        Enforced now = enforced;
+        if (now == null || now.version() != version) {
+            List<Map.Entry<String, Long>> types = Sql.list(c,
+                    "SELECT name, updated_at FROM event_types WHERE validate = 1 AND schema_json IS NOT NULL",
+                    rs -> Map.entry(rs.getString(1), rs.getLong(2)));
+            now = new Enforced(version, Map.ofEntries(types.toArray(Map.Entry[]::new)));
+            compiled.invalidateAll(); // a type deleted and made again within a millisecond has the same updated_at
+            enforced = now;
+        }
+        Long updatedAt = now.updatedAt().get(event);
+        if (updatedAt == null) {
             return;
         }
-        EventType t = type.get();
-        Compiled cached = compiled.getIfPresent(t.name());
-        if (cached == null || cached.updatedAt() != t.updatedAt()) {
-            cached = new Compiled(t.updatedAt(), compile("schema", t.schema()));
-            compiled.put(t.name(), cached);
+        Compiled cached = compiled.getIfPresent(event);
+        if (cached == null || cached.updatedAt() != updatedAt) {
+            Optional<String> schema = Sql.one(c, "SELECT schema_json FROM event_types WHERE name = ?", rs -> rs.getString(1), event);
+            if (schema.isEmpty()) {
+                return; // deleted, or no longer has a schema, since the version was read
+            }
+            cached = new Compiled(updatedAt, compile("schema", schema.get()));
+            compiled.put(event, cached);
         }
         JsonNode node;
         try {
@@ -69,7 +110,7 @@ public final class EventSchemas {
         }
         Set<ValidationMessage> problems = cached.schema().validate(node);
         if (!problems.isEmpty()) {
-            throw new Failure.Invalid("data", "does not match the schema of event type '" + t.name() + "': "
+            throw new Failure.Invalid("data", "does not match the schema of event type '" + event + "': "
                     + problems.stream().limit(MAX_PROBLEMS).map(ValidationMessage::getMessage).sorted().collect(Collectors.joining("; ")));
         }
     }

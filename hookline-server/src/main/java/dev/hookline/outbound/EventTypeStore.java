@@ -74,6 +74,7 @@ public final class EventTypeStore {
             long now = clock.millis();
             Sql.update(c, "INSERT INTO event_types (name, description, schema_json, validate, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                     name, description, schema, validate, now, now);
+            EventSchemas.changed(c);
             return new EventType(name, description, schema, validate, now, now);
         });
     }
@@ -114,12 +115,17 @@ public final class EventTypeStore {
             requireSchemaIfValidated(updated.schema(), updated.validate());
             Sql.update(c, "UPDATE event_types SET description = ?, schema_json = ?, validate = ?, updated_at = ? WHERE name = ?",
                     updated.description(), updated.schema(), updated.validate(), updated.updatedAt(), name);
+            EventSchemas.changed(c);
             return updated;
         });
     }
 
     public void delete(String name) {
-        int n = db.write(c -> Sql.update(c, "DELETE FROM event_types WHERE name = ?", name));
+        int n = db.write(c -> {
+            int deleted = Sql.update(c, "DELETE FROM event_types WHERE name = ?", name);
+            EventSchemas.changed(c);
+            return deleted;
+        });
         if (n == 0) {
             throw new Failure.NotFound("event type", name);
         }

@@ -55,12 +55,13 @@ public final class Fanout {
 
     /**
      * The app's enabled endpoints that receive a message of {@code event} on {@code channels}
-     * whose filter view is {@code message} (built only if a candidate has a filter).
+     * whose filter view is {@code message} (built only if a candidate has a filter). {@code version}
+     * is the app's endpoints version, read no earlier than the request began ({@link App.Versions}).
      */
-    public List<Endpoint> subscribers(Connection c, String appId, String event, List<String> channels, Supplier<JsonNode> message)
-            throws SQLException {
+    public List<Endpoint> subscribers(Connection c, String appId, long version, String event, List<String> channels,
+            Supplier<JsonNode> message) throws SQLException {
         List<Endpoint> out = new ArrayList<>();
-        for (Endpoint ep : table(c, appId).candidates(event, channels)) {
+        for (Endpoint ep : table(c, appId, version).candidates(event, channels)) {
             if (ep.policy().passes(message)) {
                 out.add(ep);
             }
@@ -70,12 +71,15 @@ public final class Fanout {
 
     /** The ids of the app's enabled endpoints: every endpoint {@link #subscribers} may answer. */
     public List<String> enabledIds(Connection c, String appId) throws SQLException {
-        return table(c, appId).ids;
+        return table(c, appId, version(c, appId)).ids;
     }
 
-    /** The app's table as of its current endpoints version, built again when that changed. */
-    private Table table(Connection c, String appId) throws SQLException {
-        long version = Sql.one(c, "SELECT endpoints_version FROM apps WHERE id = ?", rs -> rs.getLong(1), appId).orElse(-1L);
+    private static long version(Connection c, String appId) throws SQLException {
+        return Sql.one(c, "SELECT endpoints_version FROM apps WHERE id = ?", rs -> rs.getLong(1), appId).orElse(-1L);
+    }
+
+    /** The app's table as of {@code version}, built again (from endpoints read after it) when that is not the one held. */
+    private Table table(Connection c, String appId, long version) throws SQLException {
         Table table = tables.getIfPresent(appId);
         if (table == null || table.version != version) {
             table = new Table(version, endpoints.enabledOf(c, appId));

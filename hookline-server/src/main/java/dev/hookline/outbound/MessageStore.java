@@ -71,10 +71,12 @@ public final class MessageStore {
     public Ingested ingest(App app, NewMessage m) {
         // Routing and content filters run here, on a read connection, not in the single writer: an
         // app with many endpoints or heavy filters costs its own request time, never other apps' writes.
-        // The app is not read again: the write below checks it still exists.
+        // The app is not read again: the write below checks it still exists. Nor are the versions of
+        // its endpoints and of the event types, read with it: a read here only when one has moved.
         Routed routed = db.read(c -> {
-            schemas.check(c, m.event(), m.data());
-            return routed(c, app.id(), m);
+            App.Versions versions = app.versions() != null ? app.versions() : AppStore.versions(c, app.id());
+            schemas.check(c, versions.eventTypes(), m.event(), m.data());
+            return routed(c, app.id(), versions.endpoints(), m);
         });
         Ingested result = db.write(Lane.REQUESTS, routed.endpointIds(), c -> {
             if (!AppStore.exists(c, routed.message().appId())) {
@@ -97,8 +99,12 @@ public final class MessageStore {
     }
 
     private Routed routed(Connection c, String appId, NewMessage m) throws SQLException {
+        return routed(c, appId, AppStore.versions(c, appId).endpoints(), m);
+    }
+
+    private Routed routed(Connection c, String appId, long endpointsVersion, NewMessage m) throws SQLException {
         Message msg = newMessage(appId, m);
-        return new Routed(msg, fanout.subscribers(c, appId, m.event(), m.channels(), new FilterView(msg)));
+        return new Routed(msg, fanout.subscribers(c, appId, endpointsVersion, m.event(), m.channels(), new FilterView(msg)));
     }
 
     /** The ids of the app's enabled endpoints (a message of the app can be queued for no other), read now. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.testing.ApiClient.Response;
 import dev.hookline.testing.Backend;
+import dev.hookline.testing.ShiftableClock;
 import dev.hookline.testing.TestServer;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,38 @@ class EventTypeRulesTest {
             assertThat(server.post("/v1/apps/" + app + "/messages", "{\"event\":\"invoice.paid\",\"data\":{}}").status()).isEqualTo(202);
             assertThat(server.patch("/v1/event-types/invoice.paid", "{\"validate\":true}").status()).isEqualTo(200);
             assertThat(server.post("/v1/apps/" + app + "/messages", "{\"event\":\"invoice.paid\",\"data\":{}}").status()).isEqualTo(422);
+            // deleted, nothing is enforced for the name any more; declared again, its new schema is
+            assertThat(server.delete("/v1/event-types/invoice.paid").status()).isEqualTo(204);
+            assertThat(server.post("/v1/apps/" + app + "/messages", "{\"event\":\"invoice.paid\",\"data\":{}}").status()).isEqualTo(202);
+            declare(server, "{\"name\":\"invoice.paid\",\"schema\":{\"type\":\"object\",\"required\":[\"id\"]},\"validate\":true}");
+            assertThat(server.post("/v1/apps/" + app + "/messages", "{\"event\":\"invoice.paid\",\"data\":{\"amount\":1}}").status())
+                    .isEqualTo(422);
+            assertThat(server.post("/v1/apps/" + app + "/messages", "{\"event\":\"invoice.paid\",\"data\":{\"id\":\"in_1\"}}").status())
+                    .isEqualTo(202);
+        }
+    }
+
+    @Test
+    void anEventTypeChangedOnOneNodeIsEnforcedOnTheNextMessageIngestedOnAnother() {
+        String url = Backend.POSTGRESQL.newDatabaseUrl();
+        String masterKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+        try (TestServer one = new TestServer(Backend.POSTGRESQL, new ShiftableClock(), s -> s.withDatabaseUrl(url).withMasterKey(masterKey));
+             TestServer two = new TestServer(Backend.POSTGRESQL, new ShiftableClock(), s -> s.withDatabaseUrl(url).withMasterKey(masterKey))) {
+            declare(one, "{\"name\":\"invoice.paid\",\"schema\":{\"type\":\"object\",\"required\":[\"amount\"]}}");
+            String app = one.createApp("Acme");
+            String messages = "/v1/apps/" + app + "/messages";
+            String empty = "{\"event\":\"invoice.paid\",\"data\":{}}";
+            assertThat(two.post(messages, empty).status()).isEqualTo(202); // node two reads what is enforced now: nothing
+
+            assertThat(one.patch("/v1/event-types/invoice.paid", "{\"validate\":true}").status()).isEqualTo(200);
+            assertThat(two.post(messages, empty).status()).isEqualTo(422);
+            assertThat(one.patch("/v1/event-types/invoice.paid", "{\"schema\":{\"type\":\"object\"}}").status()).isEqualTo(200);
+            assertThat(two.post(messages, empty).status()).isEqualTo(202);
+            assertThat(one.patch("/v1/event-types/invoice.paid", "{\"schema\":{\"type\":\"object\",\"minProperties\":1}}").status())
+                    .isEqualTo(200);
+            assertThat(two.post(messages, empty).status()).isEqualTo(422);
+            assertThat(one.delete("/v1/event-types/invoice.paid").status()).isEqualTo(204);
+            assertThat(two.post(messages, empty).status()).isEqualTo(202);
         }
     }
 
