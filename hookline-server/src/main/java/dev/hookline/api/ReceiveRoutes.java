@@ -3,6 +3,7 @@ package dev.hookline.api;
 import dev.hookline.core.Failure;
 import dev.hookline.inbound.InboundReceiver;
 import dev.hookline.inbound.Source;
+import dev.hookline.inbound.SourceStore;
 import dev.hookline.ops.Metrics;
 import io.helidon.http.Header;
 import io.helidon.http.Method;
@@ -32,14 +33,15 @@ final class ReceiveRoutes {
     }
 
     private Reply receive(Call call) {
-        Source source;
+        SourceStore.Found found;
         byte[] body;
         try {
-            source = receiver.source(call.param("token"));
+            found = receiver.source(call.param("token"));
         } catch (Failure.NotFound e) {
             refused(null, "not_found", 404);
             return Reply.error(404, "not_found", "no webhook is registered at this URL");
         }
+        Source source = found.source();
         var limited = receiver.admit(source);
         if (limited.isPresent()) {
             return rejected(source, limited.get());
@@ -54,7 +56,7 @@ final class ReceiveRoutes {
         for (Header h : call.request().headers()) {
             headers.put(h.name(), h.allValues());
         }
-        return switch (receiver.receive(source, headers, body)) {
+        return switch (receiver.receive(found, headers, body)) {
             case InboundReceiver.Outcome.Accepted a -> {
                 count(a.duplicate() ? "duplicate" : "accepted");
                 yield Reply.ok(source.config().answer().render(a.event()));

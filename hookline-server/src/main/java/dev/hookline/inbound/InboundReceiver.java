@@ -80,7 +80,7 @@ public final class InboundReceiver {
     }
 
     /** The enabled source behind {@code token}, or NotFound (unknown and disabled look the same). */
-    public Source source(String token) {
+    public SourceStore.Found source(String token) {
         return sources.byToken(token).orElseThrow(() -> new Failure.NotFound("webhook", "…"));
     }
 
@@ -107,12 +107,13 @@ public final class InboundReceiver {
      * Accepts or rejects one post that {@link #admit} let through. {@code headers} are as received; the body has already been cut
      * at the source's size limit by the caller.
      */
-    public Outcome receive(Source source, Map<String, List<String>> rawHeaders, byte[] body) {
+    public Outcome receive(SourceStore.Found found, Map<String, List<String>> rawHeaders, byte[] body) {
+        Source source = found.source();
         SourceConfig config = source.config();
         long now = clock.millis();
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.putAll(rawHeaders);
-        SourceStore.Credentials credentials = sources.credentials(source.id());
+        SourceStore.Credentials credentials = found.credentials();
         Optional<String> denied = authenticate(config, credentials, headers, body);
         if (denied.isPresent()) {
             return new Outcome.Rejected(Reason.UNAUTHORIZED, denied.get(), 0);

@@ -106,8 +106,30 @@ public final class SourceStore {
     }
 
     /** The enabled source behind a receive URL's token. */
-    public Optional<Source> byToken(String token) {
-        return db.read(c -> find(c, "token", token)).filter(Source::enabled);
+    /** The enabled source at {@code token}, read with its credentials, in one statement: a post's one read before its write. */
+    public Optional<Found> byToken(String token) {
+        return db.read(c -> Sql.one(c, "SELECT " + COLUMNS + ", " + CREDENTIAL_COLUMNS + " FROM sources WHERE token = ?",
+                rs -> new Found(row(rs), Sealed.of(rs)), token)).filter(found -> found.source().enabled());
+    }
+
+    /** A source found by its token, with its credentials as stored: sealed until a post gets far enough to check them. */
+    public final class Found {
+        private final Source source;
+        private final Sealed sealed;
+
+        private Found(Source source, Sealed sealed) {
+            this.source = source;
+            this.sealed = sealed;
+        }
+
+        public Source source() {
+            return source;
+        }
+
+        /** The credentials as of now, the secrets opened: a post the rate limit refused never costs that. */
+        public Credentials credentials() {
+            return open(sealed, clock.millis());
+        }
     }
 
     public Page<Source> list(PageRequest page) {
@@ -200,17 +222,28 @@ public final class SourceStore {
     }
 
     private Credentials credentials(Connection c, String id) throws SQLException {
-        long now = clock.millis();
-        return Sql.one(c, "SELECT secret, previous_secret, previous_secret_expires_at, api_key_hash FROM sources WHERE id = ?", rs -> {
-            List<String> secrets = new java.util.ArrayList<>(2);
-            Secrets stored = secrets(rs);
-            if (stored.current() != null) {
-                secrets.add(stored.current());
-            }
-            secrets.addAll(stored.retired().live(now));
-            String hash = rs.getString("api_key_hash");
-            return new Credentials(List.copyOf(secrets), hash == null ? null : HexFormat.of().parseHex(hash));
-        }, id).orElseThrow(() -> new Failure.NotFound("source", id));
+        return open(Sql.one(c, "SELECT " + CREDENTIAL_COLUMNS + " FROM sources WHERE id = ?", Sealed::of, id)
+                .orElseThrow(() -> new Failure.NotFound("source", id)), clock.millis());
+    }
+
+    private static final String CREDENTIAL_COLUMNS = "secret, previous_secret, previous_secret_expires_at, api_key_hash";
+
+    /** A source's credentials as stored: its secrets sealed with the master key ({@link #open} opens them). */
+    private record Sealed(String secret, String previousSecret, long previousExpiresAt, String apiKeyHash) {
+        static Sealed of(ResultSet rs) throws SQLException {
+            return new Sealed(rs.getString("secret"), rs.getString("previous_secret"), rs.getLong("previous_secret_expires_at"),
+                    rs.getString("api_key_hash"));
+        }
+    }
+
+    private Credentials open(Sealed sealed, long now) {
+        Secrets stored = secrets(sealed);
+        List<String> secrets = new java.util.ArrayList<>(2);
+        if (stored.current() != null) {
+            secrets.add(stored.current());
+        }
+        secrets.addAll(stored.retired().live(now));
+        return new Credentials(List.copyOf(secrets), sealed.apiKeyHash() == null ? null : HexFormat.of().parseHex(sealed.apiKeyHash()));
     }
 
     /** A source's secret (null without verification) and those it rotated out. */
@@ -222,15 +255,13 @@ public final class SourceStore {
     }
 
     private Secrets secrets(Connection c, String id) throws SQLException {
-        return Sql.one(c, "SELECT secret, previous_secret, previous_secret_expires_at FROM sources WHERE id = ?", this::secrets, id)
-                .orElseThrow(() -> new Failure.NotFound("source", id));
+        return secrets(Sql.one(c, "SELECT " + CREDENTIAL_COLUMNS + " FROM sources WHERE id = ?", Sealed::of, id)
+                .orElseThrow(() -> new Failure.NotFound("source", id)));
     }
 
-    private Secrets secrets(ResultSet rs) throws SQLException {
-        String current = rs.getString("secret");
-        String previous = rs.getString("previous_secret");
-        return new Secrets(current == null ? null : cipher.open(current),
-                RetiredSecrets.read(previous == null ? null : cipher.open(previous), rs.getLong("previous_secret_expires_at")));
+    private Secrets secrets(Sealed sealed) {
+        return new Secrets(sealed.secret() == null ? null : cipher.open(sealed.secret()),
+                RetiredSecrets.read(sealed.previousSecret() == null ? null : cipher.open(sealed.previousSecret()), sealed.previousExpiresAt()));
     }
 
     private static Optional<Source> find(Connection c, String column, String value) throws SQLException {
