@@ -34,6 +34,7 @@ import java.util.function.UnaryOperator;
 public final class SourceStore {
     public static final Duration ROTATION_GRACE = Duration.ofHours(24);
     private static final String COLUMNS = "id, token, enabled, config, created_at, updated_at";
+    private static final String CREDENTIAL_COLUMNS = "secret, previous_secret, previous_secret_expires_at, api_key_hash";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> CREATE_FIELDS;
     private static final Set<String> PATCH_FIELDS;
@@ -105,7 +106,6 @@ public final class SourceStore {
         return db.read(c -> find(c, "id", id)).orElseThrow(() -> new Failure.NotFound("source", id));
     }
 
-    /** The enabled source behind a receive URL's token. */
     /** The enabled source at {@code token}, read with its credentials, in one statement: a post's one read before its write. */
     public Optional<Found> byToken(String token) {
         return db.read(c -> Sql.one(c, "SELECT " + COLUMNS + ", " + CREDENTIAL_COLUMNS + " FROM sources WHERE token = ?",
@@ -126,7 +126,11 @@ public final class SourceStore {
             return source;
         }
 
-        /** The credentials as of now, the secrets opened: a post the rate limit refused never costs that. */
+        /**
+         * The credentials as read with the source (when the post's headers had arrived: a rotation
+         * acknowledged while its body uploads applies from the next post), the secrets opened now: a
+         * post the rate limit refused never costs that.
+         */
         public Credentials credentials() {
             return open(sealed, clock.millis());
         }
@@ -222,11 +226,8 @@ public final class SourceStore {
     }
 
     private Credentials credentials(Connection c, String id) throws SQLException {
-        return open(Sql.one(c, "SELECT " + CREDENTIAL_COLUMNS + " FROM sources WHERE id = ?", Sealed::of, id)
-                .orElseThrow(() -> new Failure.NotFound("source", id)), clock.millis());
+        return open(sealed(c, id), clock.millis());
     }
-
-    private static final String CREDENTIAL_COLUMNS = "secret, previous_secret, previous_secret_expires_at, api_key_hash";
 
     /** A source's credentials as stored: its secrets sealed with the master key ({@link #open} opens them). */
     private record Sealed(String secret, String previousSecret, long previousExpiresAt, String apiKeyHash) {
@@ -234,6 +235,16 @@ public final class SourceStore {
             return new Sealed(rs.getString("secret"), rs.getString("previous_secret"), rs.getLong("previous_secret_expires_at"),
                     rs.getString("api_key_hash"));
         }
+
+        @Override
+        public String toString() {
+            return "Sealed[hidden]";
+        }
+    }
+
+    private static Sealed sealed(Connection c, String id) throws SQLException {
+        return Sql.one(c, "SELECT " + CREDENTIAL_COLUMNS + " FROM sources WHERE id = ?", Sealed::of, id)
+                .orElseThrow(() -> new Failure.NotFound("source", id));
     }
 
     private Credentials open(Sealed sealed, long now) {
@@ -255,8 +266,7 @@ public final class SourceStore {
     }
 
     private Secrets secrets(Connection c, String id) throws SQLException {
-        return secrets(Sql.one(c, "SELECT " + CREDENTIAL_COLUMNS + " FROM sources WHERE id = ?", Sealed::of, id)
-                .orElseThrow(() -> new Failure.NotFound("source", id)));
+        return secrets(sealed(c, id));
     }
 
     private Secrets secrets(Sealed sealed) {

@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
  * <p>Which types are enforced is held in memory as of a version of the event types ({@link #changed},
  * in every write that changes one), which ingest reads with the app ({@link App.Versions}): a message
  * of a type not enforced costs no read, and the set is read again on the first message after a change,
- * on every node.
+ * on every node. Names and times only, at most {@link #MAX_ENFORCED_HELD}: past that, each message
+ * reads its own type's row.
  */
 public final class EventSchemas {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,11 +47,27 @@ public final class EventSchemas {
 
     private record Compiled(long updatedAt, JsonSchema schema) {}
 
-    /** The enforced types as of {@code version}: each one's name and {@code updated_at}. Read no earlier than the version was. */
+    /** Enforced event types held in memory at most; a catalog past this is read type by type. */
+    static final int MAX_ENFORCED_HELD = 10_000;
+
+    /**
+     * The enforced types as of {@code version}: each one's name and {@code updated_at}, read no
+     * earlier than the version was; null when there were more than the most held.
+     */
     private record Enforced(long version, Map<String, Long> updatedAt) {}
 
     private final Cache<String, Compiled> compiled = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final int maxHeld;
     private volatile Enforced enforced;
+
+    public EventSchemas() {
+        this(MAX_ENFORCED_HELD);
+    }
+
+    /** With at most {@code maxHeld} enforced types held in memory (a test's small catalog can pass it). */
+    EventSchemas(int maxHeld) {
+        this.maxHeld = maxHeld;
+    }
 
     /** Marks the event types changed, inside the caller's write: every node reads the enforced ones again before its next check. */
     static void changed(Connection c) throws SQLException {
@@ -62,6 +79,27 @@ public final class EventSchemas {
     /** The version {@link #VERSION_SQL} read: 0 before the event types first changed. */
     static long version(String stored) {
         return stored == null ? 0 : Long.parseLong(stored);
+    }
+
+    private static final String ENFORCED = "validate = 1 AND schema_json IS NOT NULL";
+
+    /** The enforced types as of {@code version}: those held, or read now (by one caller; the others wait for it). */
+    private Enforced enforced(Connection c, long version) throws SQLException {
+        Enforced now = enforced;
+        if (now != null && now.version() == version) {
+            return now;
+        }
+        synchronized (this) {
+            now = enforced;
+            if (now != null && now.version() == version) {
+                return now;
+            }
+            List<Map.Entry<String, Long>> types = Sql.list(c, "SELECT name, updated_at FROM event_types WHERE " + ENFORCED + " LIMIT ?",
+                    rs -> Map.entry(rs.getString(1), rs.getLong(2)), maxHeld + 1);
+            now = new Enforced(version, types.size() > maxHeld ? null : Map.ofEntries(types.toArray(Map.Entry[]::new)));
+            enforced = now;
+            return now;
+        }
     }
 
     /** Compiles {@code schema} (422 on {@code field} when it is not a usable schema). */
@@ -80,16 +118,9 @@ public final class EventSchemas {
      * not match its schema; {@code version} is the event types' version, read no earlier than the request began.
      */
     public void check(Connection c, long version, String event, byte[] data) throws SQLException {
-        Enforced now = enforced;
-        if (now == null || now.version() != version) {
-            List<Map.Entry<String, Long>> types = Sql.list(c,
-                    "SELECT name, updated_at FROM event_types WHERE validate = 1 AND schema_json IS NOT NULL",
-                    rs -> Map.entry(rs.getString(1), rs.getLong(2)));
-            now = new Enforced(version, Map.ofEntries(types.toArray(Map.Entry[]::new)));
-            compiled.invalidateAll(); // a type deleted and made again within a millisecond has the same updated_at
-            enforced = now;
-        }
-        Long updatedAt = now.updatedAt().get(event);
+        Enforced now = enforced(c, version);
+        Long updatedAt = now.updatedAt() != null ? now.updatedAt().get(event)
+                : Sql.one(c, "SELECT updated_at FROM event_types WHERE name = ? AND " + ENFORCED, rs -> rs.getLong(1), event).orElse(null);
         if (updatedAt == null) {
             return;
         }

@@ -123,7 +123,9 @@ public final class EventTypeStore {
     public void delete(String name) {
         int n = db.write(c -> {
             int deleted = Sql.update(c, "DELETE FROM event_types WHERE name = ?", name);
-            EventSchemas.changed(c);
+            if (deleted > 0) {
+                EventSchemas.changed(c);
+            }
             return deleted;
         });
         if (n == 0) {

@@ -24,8 +24,8 @@ import java.util.function.Supplier;
  * endpoints found there have their content filter run.
  *
  * <p>Freshness: {@code apps.endpoints_version} changes in the transaction of every change to one
- * of the app's endpoints ({@link #changed}), and every look-up first reads it on the caller's
- * connection: a table built for another version is rebuilt. So a change acknowledged to its caller
+ * of the app's endpoints ({@link #changed}), and every look-up is given it as read by the request
+ * (with the app, {@link App.Versions}) or reads it first: a table built for another version is rebuilt. So a change acknowledged to its caller
  * is seen by every message routed after it, on every node, with no cross-node notification.
  *
  * <p>Memory: tables are kept for the apps used most recently, up to {@link #MAX_ENDPOINTS_CACHED}
@@ -74,7 +74,8 @@ public final class Fanout {
         return table(c, appId, version(c, appId)).ids;
     }
 
-    private static long version(Connection c, String appId) throws SQLException {
+    /** The app's endpoints version, read now (-1 when the app is gone). */
+    static long version(Connection c, String appId) throws SQLException {
         return Sql.one(c, "SELECT endpoints_version FROM apps WHERE id = ?", rs -> rs.getLong(1), appId).orElse(-1L);
     }
 

@@ -99,7 +99,7 @@ public final class MessageStore {
     }
 
     private Routed routed(Connection c, String appId, NewMessage m) throws SQLException {
-        return routed(c, appId, AppStore.versions(c, appId).endpoints(), m);
+        return routed(c, appId, Fanout.version(c, appId), m);
     }
 
     private Routed routed(Connection c, String appId, long endpointsVersion, NewMessage m) throws SQLException {
