@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>With {@code runs} and the receiver's base URL (bench/java/Sink.java) it is a baseline measured
  * the way bench/run measures Hookline: this JVM first warms itself (and its connections) in windows of
  * 2 s until two windows in a row agree on the rate within 10 % while its JIT compiled for less than
- * 10 % of the last window (at most 60 s: a fresh JVM is far from its steady rate for its first
- * seconds, and two windows can agree on one step of a ramp), then sends {@code count} requests
+ * 10 % of the last window, and not before {@link #MIN_WARM} (at most 60 s: a fresh JVM is far from
+ * its steady rate for its first seconds, and two windows can agree on one step of a ramp: one run
+ * settled at 15,000 requests/s after 10 s where others climbed to 29,000 by 25 s), then sends {@code count} requests
  * {@code runs} times, resetting the receiver before each and asking it for the rate after (arrivals
  * per second from the 1 % arrival to the last, as a drain is timed). Prints
  * {@code warmup <seconds> <windows> <settled yes|no> <rate,rate,...> <JIT % of the last window>} and then one {@code run <rate>}
@@ -44,6 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Blast {
     private static final Duration WARM_BOUND = Duration.ofSeconds(60);
+    private static final Duration MIN_WARM = Duration.ofSeconds(20);
     private static final Duration WARM_WINDOW = Duration.ofSeconds(2);
 
     private final String url;
@@ -98,7 +100,8 @@ public final class Blast {
             Batch window = send(count, WARM_WINDOW.toNanos());
             jitShare = (jit.getTotalCompilationTime() - compiled) / (window.seconds() * 1000);
             rates.add(window.perSecond());
-            settled = rates.size() >= 2 && agree(rates.get(rates.size() - 2), window.perSecond()) && jitShare < 0.10;
+            settled = System.nanoTime() - warmStart >= MIN_WARM.toNanos() && rates.size() >= 2
+                    && agree(rates.get(rates.size() - 2), window.perSecond()) && jitShare < 0.10;
         }
         System.out.printf("warmup %.0f %d %s %s %.0f%n", (System.nanoTime() - warmStart) / 1e9, rates.size(), settled ? "yes" : "no",
                 String.join(",", rates.stream().map(r -> String.format("%.0f", r)).toList()), jitShare * 100);
