@@ -13,5 +13,14 @@ public record App(String id, String uid, String name, AppSettings settings, long
      * has moved, so a message costs the store one statement, not three. Each version changes, to a
      * random value, in the same write as what it versions.
      */
-    public record Versions(long endpoints, long eventTypes) {}
+    public record Versions(long endpoints, long eventTypes) {
+
+        /**
+         * A new version: random, not the old one plus one, so that a copy built inside a write that
+         * then rolled back carries a version that never comes back with other rows behind it.
+         */
+        static long next() {
+            return java.util.concurrent.ThreadLocalRandom.current().nextLong();
+        }
+    }
 }

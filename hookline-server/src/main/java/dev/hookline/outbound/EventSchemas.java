@@ -71,9 +71,8 @@ public final class EventSchemas {
 
     /** Marks the event types changed, inside the caller's write: every node reads the enforced ones again before its next check. */
     static void changed(Connection c) throws SQLException {
-        // random, not the old one plus one: a set read inside a write that then rolled back must never come back
         Sql.update(c, "INSERT INTO meta (name, value) VALUES ('event_types_version', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
+                Long.toString(App.Versions.next()));
     }
 
     /** The version {@link #VERSION_SQL} read: 0 before the event types first changed. */

@@ -45,12 +45,11 @@ public final class Fanout {
     }
 
     /**
-     * Marks the app's endpoints changed, inside the caller's write: every node's table for it is rebuilt on next use.
-     * The new version is random, not the old one plus one: a table built inside a transaction that then rolled
-     * back carries a version that must never come back with other endpoints behind it.
+     * Marks the app's endpoints changed, inside the caller's write: every node's table for it is rebuilt
+     * on next use ({@link App.Versions#next}).
      */
     public static void changed(Connection c, String appId) throws SQLException {
-        Sql.update(c, "UPDATE apps SET endpoints_version = ? WHERE id = ?", java.util.concurrent.ThreadLocalRandom.current().nextLong(), appId);
+        Sql.update(c, "UPDATE apps SET endpoints_version = ? WHERE id = ?", App.Versions.next(), appId);
     }
 
     /**
