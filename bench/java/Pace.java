@@ -3,6 +3,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -102,6 +103,9 @@ public final class Pace {
      * 1,000 requests/s, counted from /proc), all of it taken from the server it measures.
      */
     static final class Poster implements AutoCloseable {
+        /** A request gives up (not accepted) after this long connecting, or waiting for a byte of its answer. */
+        private static final int TIMEOUT_MILLIS = 30_000;
+
         private final String host;
         private final int port;
         private final byte[] head;
@@ -119,7 +123,9 @@ public final class Pace {
         int post(String body) throws IOException {
             Connection c = idle.poll();
             if (c == null) {
-                c = new Connection(new Socket(host, port));
+                Socket socket = new Socket();
+                socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
+                c = new Connection(socket);
                 all.add(c);
             }
             try {
@@ -135,9 +141,9 @@ public final class Pace {
                     idle.add(c);
                 }
                 return status;
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) { // a broken or unreadable answer: this connection is done
                 c.socket.close();
-                throw e;
+                throw e instanceof IOException io ? io : new IOException(e);
             }
         }
 
@@ -159,6 +165,7 @@ public final class Pace {
         Connection(Socket socket) throws IOException {
             this.socket = socket;
             socket.setTcpNoDelay(true);
+            socket.setSoTimeout(Poster.TIMEOUT_MILLIS);
             out = new BufferedOutputStream(socket.getOutputStream(), 2048);
             in = new BufferedInputStream(socket.getInputStream(), 4096);
         }
