@@ -96,6 +96,8 @@ public final class EventSchemas {
             List<Map.Entry<String, Long>> types = Sql.list(c, "SELECT name, updated_at FROM event_types WHERE " + ENFORCED + " LIMIT ?",
                     rs -> Map.entry(rs.getString(1), rs.getLong(2)), maxHeld + 1);
             now = new Enforced(version, types.size() > maxHeld ? null : Map.ofEntries(types.toArray(Map.Entry[]::new)));
+            // once a change: a type deleted and declared again within a millisecond has the same updated_at
+            compiled.invalidateAll();
             enforced = now;
             return now;
         }

@@ -8,6 +8,8 @@ import dev.hookline.store.Sql;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +43,33 @@ class EventSchemasTest {
                 });
             }
         }
+    }
+
+    @Test
+    void aTypeDeletedAndDeclaredAgainInTheSameMillisecondIsEnforcedWithItsNewSchema() throws Exception {
+        try (Database db = Database.openSqlite(Files.createTempDirectory("hookline-schemas"))) {
+            // a stopped clock: the type declared again has the updated_at the deleted one had
+            EventTypeStore types = new EventTypeStore(db, Clock.fixed(Instant.ofEpochMilli(1_800_000_000_000L), ZoneOffset.UTC));
+            EventSchemas schemas = new EventSchemas();
+            types.create("order.paid", null, "{\"type\":\"object\",\"required\":[\"a\"]}", true);
+            db.read(c -> {
+                schemas.check(c, version(c), "order.paid", json("{\"a\":1}"));
+                return null;
+            });
+            types.delete("order.paid");
+            types.create("order.paid", null, "{\"type\":\"object\",\"required\":[\"b\"]}", true);
+            db.read(c -> {
+                long version = version(c);
+                assertThatThrownBy(() -> schemas.check(c, version, "order.paid", json("{\"a\":1}")))
+                        .isInstanceOf(Failure.Invalid.class).hasMessageContaining("'order.paid'");
+                schemas.check(c, version, "order.paid", json("{\"b\":1}"));
+                return null;
+            });
+        }
+    }
+
+    private static long version(java.sql.Connection c) throws java.sql.SQLException {
+        return Sql.one(c, "SELECT " + EventSchemas.VERSION_SQL + " AS v", rs -> EventSchemas.version(rs.getString("v"))).orElseThrow();
     }
 
     private static byte[] json(String s) {
