@@ -131,7 +131,17 @@ class MultiNodeTest {
                     });
                 }
             }
-            Await.until("every delivery to settle", Duration.ofSeconds(120), () -> pending(databaseUrl) == 0);
+            try {
+                Await.value("every delivery to settle", Duration.ofSeconds(120), () -> pendingDeliveries(databaseUrl), String::isEmpty);
+            } catch (AssertionError e) {
+                StringBuilder logs = new StringBuilder(e.getMessage());
+                for (ServerProcess node : nodes) {
+                    List<String> warnings = node.log().lines().filter(l -> l.contains("WARN") || l.contains("ERROR")).toList();
+                    logs.append("\nnode ").append(node.baseUrl()).append(": ").append(warnings.size()).append(" warnings, the last:\n  ")
+                            .append(String.join("\n  ", warnings.subList(Math.max(0, warnings.size() - 20), warnings.size())));
+                }
+                throw new AssertionError(logs.toString(), e);
+            }
             assertThat(receiver.count()).isGreaterThanOrEqualTo(n * 10);
             assertThat(deadlocks(databaseUrl) - deadlocksBefore).as("deadlocks PostgreSQL found").isZero();
         } finally {
@@ -154,6 +164,38 @@ class MultiNodeTest {
         Map<String, String> env = Map.of("HOOKLINE_DATABASE_URL", databaseUrl, "HOOKLINE_MASTER_KEY", MASTER_KEY);
         for (int i = 0; i < count; i++) {
             nodes.add(new ServerProcess(Files.createDirectories(dir.resolve("node" + i)), env).start());
+        }
+    }
+
+    /**
+     * The deliveries still pending, each with its endpoint's queue head and health, or "" when none is: what
+     * a timeout shows, so that a delivery that never settles says why.
+     */
+    private static String pendingDeliveries(String url) {
+        String sql = """
+                SELECT d.id, d.endpoint_id, d.attempts, d.next_attempt_at, d.leased_until, d.lease_owner,
+                       h.next_due_at, e.circuit_open_until, e.consecutive_failures, e.enabled, e.fifo,
+                       (SELECT COUNT(*) FROM deliveries WHERE status = 'pending') AS total
+                FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+                LEFT JOIN endpoint_heads h ON h.endpoint_id = d.endpoint_id
+                WHERE d.status = 'pending' ORDER BY d.next_attempt_at LIMIT 10""";
+        StringBuilder out = new StringBuilder();
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            long now = System.currentTimeMillis();
+            while (rs.next()) {
+                if (out.isEmpty()) {
+                    out.append(rs.getLong("total")).append(" pending at ").append(now).append(", the first by due time:");
+                }
+                out.append("\n  delivery ").append(rs.getString(1)).append(" endpoint ").append(rs.getString(2))
+                        .append(" attempts ").append(rs.getInt(3)).append(" next_attempt_at ").append(rs.getObject(4))
+                        .append(" leased_until ").append(rs.getObject(5)).append(" lease_owner ").append(rs.getObject(6))
+                        .append(" | head ").append(rs.getObject(7)).append(" circuit_open_until ").append(rs.getObject(8))
+                        .append(" consecutive_failures ").append(rs.getInt(9)).append(" enabled ").append(rs.getObject(10))
+                        .append(" fifo ").append(rs.getObject(11));
+            }
+            return out.toString();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
