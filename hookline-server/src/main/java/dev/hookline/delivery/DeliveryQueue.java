@@ -54,9 +54,13 @@ import org.slf4j.LoggerFactory;
  * nor than the end of an open circuit's cool-down when that is later. It may be earlier: a claim
  * that then finds nothing sets it right. So a due row always has a due head. Every write below that makes a row
  * claimable, or changes what the head depends on, refreshes or lowers the head in the same
- * transaction. Heads are a table of their own (see the V19 migration): an endpoint that gets a
- * delivery now and then has its head set and cleared once each, and those writes land on the few
- * pages of the endpoints with work waiting, not on the wide rows of every endpoint.
+ * transaction. A head may also name the endpoint's one claimable delivery ({@code delivery_id}, see
+ * the V20 migration): set when a delivery is queued for an endpoint that had no head, cleared by
+ * every other write of the head. The claim then leases that delivery without reading the endpoint's
+ * rows: with thousands of endpoints each getting a delivery now and then, the usual case. Heads are
+ * a table of their own (see the V19 migration): an endpoint that gets a delivery now and then has
+ * its head set and cleared once each, and those writes land on the few pages of the endpoints with
+ * work waiting, not on the wide rows of every endpoint.
  *
  * <p>Lock order (PostgreSQL, several nodes): a write batch runs many units, so two nodes' batches
  * can take the same rows in opposite orders. A transaction that writes an endpoint's head holds the
@@ -104,18 +108,19 @@ public final class DeliveryQueue {
         // and with no due time it never becomes the endpoint's head, so no claim ever reads it.
         Long due = endpoint.policy().pull() ? null : message.createdAt();
         // Routing may have read the endpoint before this write: queue only for one still there and enabled.
+        String deliveryId = Ids.next("dlv");
         int inserted = Sql.update(c, "INSERT INTO deliveries (id, message_id, endpoint_id, app_id, status, attempts, next_attempt_at,"
                         + " created_at, updated_at) SELECT CAST(? AS TEXT), CAST(? AS TEXT), e.id, e.app_id, 'pending', 0,"
                         + " CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT) FROM endpoints e WHERE e.id = ? AND e.enabled = 1"
                         + " ON CONFLICT (message_id, endpoint_id) DO NOTHING",
-                Ids.next("dlv"), message.id(), due, message.createdAt(), message.createdAt(), endpoint.id());
+                deliveryId, message.id(), due, message.createdAt(), message.createdAt(), endpoint.id());
         if (inserted == 0 || due == null) {
             return;
         }
         if (endpoint.policy().fifo()) {
             refreshHead(c, endpoint.id(), 0); // the new row is the last in line: the head moves only if the queue was empty
         } else {
-            lowerHead(c, endpoint.id(), message.createdAt());
+            lowerHead(c, endpoint.id(), message.createdAt(), deliveryId);
         }
     }
 
@@ -126,7 +131,8 @@ public final class DeliveryQueue {
      * at the endpoints), so its cost follows the ready endpoints, not all of them.
      */
     static String readySql(Database db, int excludedEndpoints, int excludedApps) {
-        return "SELECT e.id, e.fifo, e.timeout_ms FROM endpoint_heads h CROSS JOIN endpoints e"
+        return "SELECT e.id, e.fifo, e.timeout_ms, h.delivery_id, d.message_id, d.app_id, d.attempts"
+                + " FROM endpoint_heads h CROSS JOIN endpoints e LEFT JOIN deliveries d ON d.id = h.delivery_id"
                 + " WHERE e.id = h.endpoint_id AND h.next_due_at <= ? AND e.enabled = 1"
                 + " AND (e.circuit_open_until IS NULL OR e.circuit_open_until <= ?)"
                 + (excludedEndpoints == 0 ? "" : " AND e.id NOT IN (" + Sql.placeholders(excludedEndpoints) + ")")
@@ -137,8 +143,17 @@ public final class DeliveryQueue {
     /** A row the claim may lease. */
     private record Candidate(String deliveryId, String messageId, String appId, int attempts, long dueAt) {}
 
-    /** An endpoint whose head is due. */
-    private record Ready(String id, boolean fifo, int timeoutMs) {}
+    /**
+     * An endpoint whose head is due; {@code only}, the one delivery it may claim, when its head names it
+     * (its due time is the claim's now: the head, due, stands for it).
+     */
+    private record Ready(String id, boolean fifo, int timeoutMs, Candidate only) {
+        static Ready read(ResultSet rs, long now) throws SQLException {
+            String only = rs.getString("delivery_id");
+            return new Ready(rs.getString("id"), rs.getInt("fifo") == 1, rs.getInt("timeout_ms"), only == null ? null
+                    : new Candidate(only, rs.getString("message_id"), rs.getString("app_id"), rs.getInt("attempts"), now));
+        }
+    }
 
     /**
      * Leases up to {@code limit} due deliveries, a fair share from each ready endpoint (at most
@@ -158,17 +173,20 @@ public final class DeliveryQueue {
             params.addAll(excludedEndpoints);
             params.addAll(excludedApps);
             params.add(limit);
-            List<Ready> ready = Sql.list(c, readySql, rs -> new Ready(rs.getString("id"), rs.getInt("fifo") == 1, rs.getInt("timeout_ms")),
-                    params.toArray());
+            List<Ready> ready = Sql.list(c, readySql, rs -> Ready.read(rs, now), params.toArray());
             List<DeliveryClaim> claimed = new ArrayList<>();
-            // The non-FIFO endpoints' writes go as three batches at the end (one round trip each on
+            // The non-FIFO endpoints' writes go as batches at the end (one round trip each on
             // PostgreSQL): with many endpoints ready, each has a row or two, so the writes outnumber the reads.
             List<Object[]> leases = new ArrayList<>();
+            List<DeliveryClaim> leased = new ArrayList<>(); // the claim each of those leases makes, in the same order
+            List<Object[]> namedLeases = new ArrayList<>();
+            List<DeliveryClaim> named = new ArrayList<>(); // likewise, for the deliveries heads named
             List<Object[]> headsCleared = new ArrayList<>();
             List<Object[]> headsMoved = new ArrayList<>();
             int share = Math.max(1, (limit + ready.size() - 1) / Math.max(1, ready.size()));
             for (Ready endpoint : ready) {
-                int take = Math.min(Math.min(share, limit - claimed.size()), freeSlots.applyAsInt(endpoint.id()));
+                int take = Math.min(Math.min(share, limit - claimed.size() - leased.size() - named.size()),
+                        freeSlots.applyAsInt(endpoint.id()));
                 if (take <= 0) {
                     continue;
                 }
@@ -183,15 +201,21 @@ public final class DeliveryQueue {
                     setHead(c, endpoint.id(), true, true, null, now);
                     continue;
                 }
+                if (endpoint.only() != null) { // its one claimable delivery, due by its head: its rows need no reading
+                    Candidate row = endpoint.only();
+                    namedLeases.add(new Object[] {leaseToken, leasedUntil, row.deliveryId(), row.attempts(), now});
+                    named.add(new DeliveryClaim(row.deliveryId(), row.messageId(), endpoint.id(), row.appId(), row.attempts(), leaseToken));
+                    continue;
+                }
                 // One row more than it takes: the first one left (due now or later) is the new head.
                 List<Candidate> rows = Sql.list(c, "SELECT id, message_id, app_id, attempts, next_attempt_at FROM deliveries"
                         + " WHERE endpoint_id = ? AND status = 'pending' AND lease_owner IS NULL ORDER BY next_attempt_at LIMIT ?"
                         + db.dialect().lockRows(), DeliveryQueue::candidate, endpoint.id(), take + 1);
                 Long head = null;
                 for (Candidate row : rows) {
-                    if (row.dueAt() <= now && claimed.size() < limit && take-- > 0) {
+                    if (row.dueAt() <= now && claimed.size() + leased.size() + named.size() < limit && take-- > 0) {
                         leases.add(new Object[] {leaseToken, leasedUntil, row.deliveryId()});
-                        claimed.add(new DeliveryClaim(row.deliveryId(), row.messageId(), endpoint.id(), row.appId(), row.attempts(), leaseToken));
+                        leased.add(new DeliveryClaim(row.deliveryId(), row.messageId(), endpoint.id(), row.appId(), row.attempts(), leaseToken));
                     } else {
                         // Served: to the back of the line, behind endpoints still waiting since before now.
                         head = Math.max(row.dueAt(), now);
@@ -205,8 +229,25 @@ public final class DeliveryQueue {
                 }
             }
             Sql.batch(c, LEASE, leases);
+            claimed.addAll(leased);
             Sql.batch(c, CLEAR_HEAD, headsCleared);
             Sql.batch(c, SET_HEAD, headsMoved);
+            // A named delivery is leased only as the head's query saw it: on PostgreSQL that query's
+            // snapshot may predate another node's commit (which leased it, or recorded an attempt and
+            // set it later). The head of one leased is cleared unless a delivery queued since renamed
+            // it; the head of one that was not is read again from the rows (the endpoint is locked).
+            int[] taken = Sql.batch(c, LEASE_NAMED, namedLeases);
+            List<Object[]> namedHeadsCleared = new ArrayList<>();
+            for (int i = 0; i < taken.length; i++) {
+                DeliveryClaim claim = named.get(i);
+                if (taken[i] != 0) {
+                    claimed.add(claim);
+                    namedHeadsCleared.add(new Object[] {claim.endpointId(), claim.deliveryId()});
+                } else {
+                    refreshHead(c, claim.endpointId(), 0);
+                }
+            }
+            Sql.batch(c, CLEAR_NAMED_HEAD, namedHeadsCleared);
             return claimed;
         });
     }
@@ -217,9 +258,14 @@ public final class DeliveryQueue {
     }
 
     private static final String LEASE = "UPDATE deliveries SET lease_owner = ?, leased_until = ? WHERE id = ?";
+    /** {@link #LEASE} for a delivery a head named: only while it is as the head's query saw it, free and due. */
+    private static final String LEASE_NAMED = LEASE + " AND status = 'pending' AND lease_owner IS NULL AND attempts = ?"
+            + " AND next_attempt_at <= ?";
     private static final String CLEAR_HEAD = "DELETE FROM endpoint_heads WHERE endpoint_id = ?";
+    /** Clears the head that named the delivery just leased, unless a delivery queued since has made it name none. */
+    private static final String CLEAR_NAMED_HEAD = "DELETE FROM endpoint_heads WHERE endpoint_id = ? AND delivery_id = ?";
     private static final String SET_HEAD = "INSERT INTO endpoint_heads (endpoint_id, next_due_at) VALUES (?, ?)"
-            + " ON CONFLICT (endpoint_id) DO UPDATE SET next_due_at = excluded.next_due_at";
+            + " ON CONFLICT (endpoint_id) DO UPDATE SET next_due_at = excluded.next_due_at, delivery_id = NULL";
 
     private static DeliveryClaim lease(Connection c, Candidate row, String endpointId, String leaseToken, long leasedUntil) throws SQLException {
         Sql.update(c, LEASE, leaseToken, leasedUntil, row.deliveryId());
@@ -301,7 +347,7 @@ public final class DeliveryQueue {
             if (healthChanged || endpoint.policy().fifo() || next.disabledBecause() != null) {
                 refreshHead(c, endpoint.id(), 0);
             } else if (next.nextAttemptAt() != null) {
-                lowerHead(c, endpoint.id(), next.nextAttemptAt());
+                lowerHead(c, endpoint.id(), next.nextAttemptAt(), null);
             }
             boolean woke = false;
             for (String type : next.events()) {
@@ -515,12 +561,20 @@ public final class DeliveryQueue {
         }
     }
 
-    /** A new delivery due at {@code due} moves a non-FIFO endpoint's head earlier if it was later (or unset). */
-    private static void lowerHead(Connection c, String endpointId, long due) throws SQLException {
-        Sql.update(c, "INSERT INTO endpoint_heads (endpoint_id, next_due_at)"
-                + " SELECT id, CASE WHEN circuit_open_until > ? THEN circuit_open_until ELSE ? END FROM endpoints WHERE id = ? AND enabled = 1"
-                + Dialect.of(c).lockForWrite() + " ON CONFLICT (endpoint_id) DO UPDATE SET next_due_at = excluded.next_due_at"
-                + " WHERE endpoint_heads.next_due_at > excluded.next_due_at", due, due, endpointId);
+    /**
+     * A delivery due at {@code due} moves a non-FIFO endpoint's head earlier if it was later. An
+     * endpoint with no head had nothing it could claim, so a new delivery, {@code deliveryId}, is its
+     * only claimable one, and its new head names it (null names none); a head that named another
+     * names none from now on.
+     */
+    private static void lowerHead(Connection c, String endpointId, long due, String deliveryId) throws SQLException {
+        Sql.update(c, "INSERT INTO endpoint_heads (endpoint_id, next_due_at, delivery_id)"
+                + " SELECT id, CASE WHEN circuit_open_until > ? THEN circuit_open_until ELSE ? END, CAST(? AS TEXT) FROM endpoints"
+                + " WHERE id = ? AND enabled = 1" + Dialect.of(c).lockForWrite()
+                + " ON CONFLICT (endpoint_id) DO UPDATE SET delivery_id = NULL, next_due_at = CASE"
+                + " WHEN endpoint_heads.next_due_at > excluded.next_due_at THEN excluded.next_due_at ELSE endpoint_heads.next_due_at END"
+                + " WHERE endpoint_heads.next_due_at > excluded.next_due_at OR endpoint_heads.delivery_id IS NOT NULL",
+                due, due, deliveryId, endpointId);
     }
 
     /** An endpoint's deliveries by state: waiting, being sent now (leased), delivered, failed for good. */
