@@ -106,3 +106,20 @@ stop_postgres() {
 agree() {
   printf '%s\n' "$@" | awk 'NR == 1 || $1 > max {max = $1} NR == 1 || $1 < min {min = $1} END {exit !(max > 0 && (max - min) / max <= 0.10)}'
 }
+
+# The CPU of a running JVM by kind of thread, and the JIT compilers' share of a core: a JVM is warm
+# once its JIT has (nearly) stopped compiling. Read from /proc, so any JVM of this machine.
+thread_kinds() { # $1 a JVM's pid: "virtual writer jit gc", CPU time (clock ticks) of its threads alive now, by kind
+  cat /proc/"$1"/task/*/stat 2>/dev/null | awk '{
+    name = substr($0, index($0, "(") + 1); name = substr(name, 1, index(name, ")") - 1)
+    rest = substr($0, index($0, ") ") + 2); split(rest, f, " "); t = f[12] + f[13]
+    if (name ~ /^ForkJoinPool-[0-9]/) v += t        # the virtual threads: requests, sending, handlers
+    else if (name == "hookline-writer") w += t       # the single writer: every write to the store
+    else if (name ~ /^C[12] Compiler/) j += t       # the JIT compilers
+    else if (name ~ /^(GC Thread|G1 )/) g += t      # the garbage collector
+  } END {print v + 0, w + 0, j + 0, g + 0}'
+}
+jit_ticks() { thread_kinds "$1" | cut -d' ' -f3; } # $1 pid: CPU time (clock ticks) of that JVM's JIT compiler threads alive now
+jit_share() { # $1 ticks before, $2 after, $3 ns between: the JIT's share of one core, in % (a thread that ended took its ticks along: 0 then)
+  awk -v d=$(( $2 - $1 )) -v hz="$(getconf CLK_TCK)" -v ns="$3" 'BEGIN {printf "%.0f", (d < 0 ? 0 : d) / hz / (ns / 1e9) * 100}'
+}
