@@ -184,9 +184,9 @@ public final class DeliveryQueue {
             List<Object[]> headsCleared = new ArrayList<>();
             List<Object[]> headsMoved = new ArrayList<>();
             int share = Math.max(1, (limit + ready.size() - 1) / Math.max(1, ready.size()));
+            int promised = 0; // deliveries in claimed, leased and named together
             for (Ready endpoint : ready) {
-                int take = Math.min(Math.min(share, limit - claimed.size() - leased.size() - named.size()),
-                        freeSlots.applyAsInt(endpoint.id()));
+                int take = Math.min(Math.min(share, limit - promised), freeSlots.applyAsInt(endpoint.id()));
                 if (take <= 0) {
                     continue;
                 }
@@ -197,6 +197,7 @@ public final class DeliveryQueue {
                             + " (SELECT MIN(h.message_id) FROM deliveries h WHERE h.endpoint_id = ? AND h.status = 'pending')"
                             + db.dialect().lockRows(), DeliveryQueue::candidate, endpoint.id(), now, endpoint.id())) {
                         claimed.add(lease(c, row, endpoint.id(), leaseToken, leasedUntil));
+                        promised++;
                     }
                     setHead(c, endpoint.id(), true, true, null, now);
                     continue;
@@ -205,6 +206,7 @@ public final class DeliveryQueue {
                     Candidate row = endpoint.only();
                     namedLeases.add(new Object[] {leaseToken, leasedUntil, row.deliveryId(), row.attempts(), now});
                     named.add(new DeliveryClaim(row.deliveryId(), row.messageId(), endpoint.id(), row.appId(), row.attempts(), leaseToken));
+                    promised++;
                     continue;
                 }
                 // One row more than it takes: the first one left (due now or later) is the new head.
@@ -213,9 +215,10 @@ public final class DeliveryQueue {
                         + db.dialect().lockRows(), DeliveryQueue::candidate, endpoint.id(), take + 1);
                 Long head = null;
                 for (Candidate row : rows) {
-                    if (row.dueAt() <= now && claimed.size() + leased.size() + named.size() < limit && take-- > 0) {
+                    if (row.dueAt() <= now && promised < limit && take-- > 0) {
                         leases.add(new Object[] {leaseToken, leasedUntil, row.deliveryId()});
                         leased.add(new DeliveryClaim(row.deliveryId(), row.messageId(), endpoint.id(), row.appId(), row.attempts(), leaseToken));
+                        promised++;
                     } else {
                         // Served: to the back of the line, behind endpoints still waiting since before now.
                         head = Math.max(row.dueAt(), now);
