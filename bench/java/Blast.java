@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Sends {@code count} POSTs with {@code concurrency} in flight (a closed model: each caller sends
  * its next request when the previous is answered) from a process of its own, with Helidon's
- * WebClient built as Hookline's sender builds it (no proxy, no redirects, no
- * {@code Expect: 100-continue}, 1,024 cached connections). Two kinds of request:
+ * WebClient built as Hookline's sender built it before it got a client of its own
+ * ({@code OutboundHttp}; no proxy, no redirects, no {@code Expect: 100-continue}, 1,024 cached
+ * connections). Two kinds of request:
  * <ul>
  *   <li>{@code webhook <secret>}: what Hookline sends an endpoint, as a bare client would: a
  *       ~1 KiB envelope {@code {"id","event","created_at","data"}} signed per request with the

@@ -336,6 +336,8 @@ public final class Dispatcher {
             deadlines.shutdownNow();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            sender.close(); // its idle connections, and the thread that sweeps them
         }
     }
 
